@@ -1,0 +1,141 @@
+#include "control/method_table.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "log/events.h"
+#include "store/sqlite.h"
+
+namespace paminna::control {
+
+using nlohmann::json;
+
+std::string error_line(const json& id, int code, const std::string& message, const json& data) {
+  json error{{"code", code}, {"message", message}};
+  if (!data.is_null()) {
+    error["data"] = data;
+  }
+  // Replace rather than throw on invalid UTF-8 that a caller echoed into a message.
+  return json{{"jsonrpc", "2.0"}, {"id", id}, {"error", std::move(error)}}.dump(-1, ' ', false,
+                                                                                json::error_handler_t::replace);
+}
+
+void Responder::result(json value) const {
+  if (notification_) {
+    return;
+  }
+  send_(json{{"jsonrpc", "2.0"}, {"id", id_}, {"result", std::move(value)}}.dump(-1, ' ', false,
+                                                                                   json::error_handler_t::replace));
+}
+
+void Responder::error(const RpcError& error) const {
+  if (notification_) {
+    return;
+  }
+  send_(error_line(id_, error.code(), error.what(), error.data()));
+}
+
+void MethodTable::add(const std::string& name, MethodInfo info, SyncHandler handler) {
+  add_async(name, std::move(info),
+            [handler = std::move(handler)](const CallContext& context, const json& params, const Responder& respond) {
+              respond.result(handler(context, params));
+            });
+}
+
+void MethodTable::add_async(const std::string& name, MethodInfo info, AsyncHandler handler) {
+  methods_[name] = Method{std::move(info), std::move(handler)};
+}
+
+std::vector<std::pair<std::string, MethodInfo>> MethodTable::list() const {
+  std::vector<std::pair<std::string, MethodInfo>> out;
+  for (const auto& [name, method] : methods_) {
+    out.emplace_back(name, method.info);
+  }
+  return out;
+}
+
+namespace {
+
+bool valid_id(const json& id) { return id.is_string() || id.is_number_integer() || id.is_null(); }
+
+}  // namespace
+
+void MethodTable::dispatch(CallContext context, std::string_view line, const Responder::Send& send) const {
+  json request;
+  try {
+    request = json::parse(line);
+  } catch (const json::parse_error&) {
+    send(error_line(nullptr, error_code::parse_error, "parse error: not valid JSON"));
+    return;
+  }
+  if (!request.is_object()) {
+    send(error_line(nullptr, error_code::invalid_request,
+                    request.is_array() ? "invalid request: batches are not supported"
+                                       : "invalid request: expected a JSON object"));
+    return;
+  }
+  const auto id_it = request.find("id");
+  const bool notification = id_it == request.end();
+  const json id = notification ? json(nullptr) : *id_it;
+  if (!valid_id(id)) {
+    send(error_line(nullptr, error_code::invalid_request, "invalid request: id must be a string or an integer"));
+    return;
+  }
+  auto fail = [&](int code, const std::string& message) {
+    send(error_line(id, code, message));
+  };
+  const auto version = request.find("jsonrpc");
+  if (version == request.end() || *version != "2.0") {
+    fail(error_code::invalid_request, "invalid request: jsonrpc must be \"2.0\"");
+    return;
+  }
+  const auto method_it = request.find("method");
+  if (method_it == request.end() || !method_it->is_string()) {
+    fail(error_code::invalid_request, "invalid request: method must be a string");
+    return;
+  }
+  for (const auto& [key, value] : request.items()) {
+    if (key != "jsonrpc" && key != "id" && key != "method" && key != "params") {
+      fail(error_code::invalid_request, "invalid request: unknown member '" + key + "'");
+      return;
+    }
+  }
+  const auto name = method_it->get<std::string>();
+  const auto method = methods_.find(name);
+  if (method == methods_.end()) {
+    fail(error_code::method_not_found, "unknown method '" + name.substr(0, 64) + "'");
+    return;
+  }
+  json params = request.value("params", json(nullptr));
+  if (!params.is_null() && !params.is_object()) {
+    fail(error_code::invalid_params, "params must be an object");
+    return;
+  }
+  const Responder respond(id, notification, send);
+  try {
+    if (params.is_object()) {
+      if (const auto actor = params.find("actor"); actor != params.end()) {
+        if (!actor->is_string() || actor->get<std::string>().empty() || actor->get<std::string>().size() > 8 ||
+            !std::all_of(actor->get_ref<const std::string&>().begin(), actor->get_ref<const std::string&>().end(),
+                         [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; })) {
+          throw RpcError::invalid_params("actor", "must be staff initials: 1 to 8 letters or digits");
+        }
+        context.actor = actor->get<std::string>();
+        params.erase(actor);
+      }
+    }
+    method->second.handler(context, params, respond);
+  } catch (const RpcError& e) {
+    respond.error(e);
+  } catch (const store::StoreError& e) {
+    log::event(log::Event::STORE_ERROR, "method={} error=\"{}\"", name, e.what());
+    respond.error(RpcError(error_code::store_unavailable,
+                           e.transient() ? "the database is busy; nothing was changed, try again"
+                                         : "the database failed; nothing was changed (see the daemon's log)"));
+  } catch (const std::exception& e) {
+    spdlog::error("internal error in method {}: {}", name, e.what());
+    respond.error(RpcError(error_code::internal_error, "internal error; see the daemon's log"));
+  }
+}
+
+}  // namespace paminna::control

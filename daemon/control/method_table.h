@@ -1,0 +1,73 @@
+// Maps a JSON-RPC request line to a response line, with no socket in sight
+// (style.md §1): the server frames bytes, this table decides what they mean.
+//
+// Methods are registered by the module that owns them (service wiring). A
+// handler either returns a result (sync) or completes later through a
+// Responder (async, e.g. a gateway probe). A handler throwing RpcError becomes
+// that JSON-RPC error; store errors become store_unavailable; anything else is
+// internal_error and logged. No exception leaves dispatch().
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/rpc_error.h"
+
+namespace paminna::control {
+
+struct CallContext {
+  std::optional<uid_t> peer_uid;
+  std::optional<pid_t> peer_pid;
+  std::optional<std::string> actor;  // staff initials from params.actor
+};
+
+class Responder {
+ public:
+  using Send = std::function<void(std::string)>;
+  Responder(nlohmann::json id, bool notification, Send send)
+      : id_(std::move(id)), notification_(notification), send_(std::move(send)) {}
+  void result(nlohmann::json value) const;
+  void error(const RpcError& error) const;
+
+ private:
+  nlohmann::json id_;
+  bool notification_;  // no id in the request: nothing is sent back
+  Send send_;
+};
+
+struct MethodInfo {
+  std::string summary;    // one line for `paminnactl help` and the docs
+  bool mutating = false;  // changes state: goes to the audit trail
+};
+
+class MethodTable {
+ public:
+  using SyncHandler = std::function<nlohmann::json(const CallContext&, const nlohmann::json& params)>;
+  using AsyncHandler = std::function<void(const CallContext&, const nlohmann::json& params, Responder)>;
+
+  void add(const std::string& name, MethodInfo info, SyncHandler handler);
+  void add_async(const std::string& name, MethodInfo info, AsyncHandler handler);
+
+  // `send` is called with one response line (no LF) at most once; not at all for notifications.
+  void dispatch(CallContext context, std::string_view line, const Responder::Send& send) const;
+
+  [[nodiscard]] std::vector<std::pair<std::string, MethodInfo>> list() const;
+
+ private:
+  struct Method {
+    MethodInfo info;
+    AsyncHandler handler;
+  };
+  std::map<std::string, Method> methods_;
+};
+
+std::string error_line(const nlohmann::json& id, int code, const std::string& message,
+                       const nlohmann::json& data = nullptr);
+
+}  // namespace paminna::control

@@ -1,0 +1,83 @@
+// The control socket: accepts connections, frames lines, applies limits and
+// timeouts, and hands each line to the MethodTable (style.md §1, §7).
+//
+// Limits that keep the daemon alive whatever a client does:
+//  - a line longer than max_line_bytes: error reply, connection closed;
+//  - more than max_connections at once: the newcomer gets an error and is closed;
+//  - idle_timeout without a byte from the client: closed;
+//  - a client that does not read its replies: closed when max_output_bytes are queued.
+// Everything is asynchronous on the daemon's one io_context, so a slow or stuck
+// client never delays another.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "control/method_table.h"
+
+namespace paminna::control {
+
+struct ServerLimits {
+  std::size_t max_connections = 256;
+  std::size_t max_line_bytes = 1 << 20;
+  std::chrono::seconds idle_timeout{60};
+  std::size_t max_output_bytes = 16 << 20;
+};
+
+class Connection;
+
+// Thrown when the socket cannot be set up; the message says why.
+class ServerSetupError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, const MethodTable& methods, ServerLimits limits);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds `path` (mode 0660, group `group` if not empty) after checking its
+  // folder is not accessible to others; refuses if another daemon answers there.
+  void listen(const std::filesystem::path& path, const std::string& group);
+  // Adopts a listening socket passed by systemd (sd_listen_fds).
+  void adopt(int fd);
+  void stop();
+
+  void set_limits(ServerLimits limits) { limits_ = limits; }
+  [[nodiscard]] std::size_t connections() const { return connections_.size(); }
+  [[nodiscard]] std::uint64_t requests() const { return requests_; }
+  [[nodiscard]] std::string endpoint() const { return endpoint_; }
+
+ private:
+  friend class Connection;
+  void accept();
+  void reject(boost::asio::local::stream_protocol::socket socket);
+  void closed(const std::shared_ptr<Connection>& connection);
+
+  boost::asio::io_context& io_;
+  const MethodTable& methods_;
+  ServerLimits limits_;
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  boost::asio::steady_timer accept_retry_;
+  std::set<std::shared_ptr<Connection>> connections_;
+  std::filesystem::path owned_path_;  // unlinked at stop if we created it
+  std::string endpoint_;
+  std::uint64_t requests_ = 0;
+  std::uint64_t rejected_ = 0;
+  std::chrono::steady_clock::time_point last_reject_log_{};
+  bool stopped_ = false;
+};
+
+}  // namespace paminna::control

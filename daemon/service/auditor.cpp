@@ -1,0 +1,25 @@
+#include "service/auditor.h"
+
+#include "log/events.h"
+
+namespace paminna {
+
+void Auditor::record(const control::CallContext& context, const std::string& action, const std::string& subject,
+                     const nlohmann::json& detail) {
+  store::AuditEntry entry;
+  entry.at = clock_.now();
+  if (context.peer_uid) {
+    entry.peer_uid = static_cast<std::int64_t>(*context.peer_uid);
+  }
+  entry.actor = context.actor;
+  entry.action = action;
+  entry.subject = subject.empty() ? std::nullopt : std::optional<std::string>(subject);
+  if (!detail.is_null()) {
+    entry.detail = detail.dump();
+  }
+  store_.record(entry);
+  log::event(log::Event::CONTROL_CHANGE, "action={} subject={} uid={} actor={}", action, subject,
+             context.peer_uid ? std::to_string(*context.peer_uid) : "-", context.actor.value_or("-"));
+}
+
+}  // namespace paminna

@@ -1,0 +1,156 @@
+#include "service/daemon.h"
+
+#include <signal.h>
+#include <systemd/sd-daemon.h>
+
+#include <fmt/format.h>
+
+#include "config/config_loader.h"
+#include "log/events.h"
+#include "service/notify.h"
+
+namespace paminna {
+
+Daemon::Daemon(DaemonOptions options)
+    : config_(std::make_shared<const Config>(std::move(options.config))), signals_(io_), watchdog_(io_) {
+  if (options.fake_clock_start) {
+    auto clock = std::make_unique<ManualClock>(*options.fake_clock_start);
+    manual_clock_ = clock.get();
+    clock_ = std::move(clock);
+    auto timer = std::make_unique<ManualWallTimer>();
+    manual_timer_ = timer.get();
+    timer_ = std::move(timer);
+  } else {
+    clock_ = std::make_unique<SystemClock>();
+    timer_ = std::make_unique<TimerfdWallTimer>(io_);
+  }
+  scheduler_ = std::make_unique<Scheduler>(*clock_, *timer_);
+  started_ = clock_->steady_now();
+  started_wall_ = clock_->now();
+}
+
+Daemon::~Daemon() = default;
+
+void Daemon::start() {
+  log::event(log::Event::DAEMON_STARTED, "version={} config={} pid={}", PAMINNA_VERSION,
+             config_->source.empty() ? std::string("embedded-defaults") : config_->source.string(), getpid());
+  store_ = store::open_store(config_->daemon.database, config_->daemon.busy_timeout_ms);
+  for (const auto& path : store_.tightened) {
+    log::event(log::Event::STORE_PERMISSIONS_TIGHTENED, "path={}", path);
+  }
+  if (store_.migration.from != store_.migration.to) {
+    log::event(log::Event::STORE_MIGRATED, "from={} to={}", store_.migration.from, store_.migration.to);
+  }
+  log::event(log::Event::STORE_OPENED, "path={} schema={}", config_->daemon.database.string(), store_.migration.to);
+  auditor_ = std::make_unique<Auditor>(*store_.db, *clock_);
+  register_core_methods();
+
+  const auto& c = config_->control;
+  server_ = std::make_unique<control::Server>(
+      io_, methods_, control::ServerLimits{c.max_connections, c.max_line_bytes, c.idle_timeout, c.max_output_bytes});
+  if (sd_listen_fds(1) >= 1) {
+    const int fd = SD_LISTEN_FDS_START;
+    if (sd_is_socket_unix(fd, SOCK_STREAM, 1, nullptr, 0) <= 0) {
+      throw control::ServerSetupError("the socket passed by systemd is not a listening UNIX stream socket");
+    }
+    server_->adopt(fd);
+  } else {
+    server_->listen(config_->daemon.socket, config_->daemon.socket_group);
+  }
+  log::event(log::Event::CONTROL_LISTENING, "endpoint={}", server_->endpoint());
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGHUP);
+  wait_for_signals();
+  feed_watchdog();
+}
+
+int Daemon::run() {
+  log::event(log::Event::DAEMON_READY, "socket={} database={}", server_->endpoint(),
+             config_->daemon.database.string());
+  notify::ready("Ready");
+  io_.run();
+  return 0;
+}
+
+void Daemon::stop() {
+  if (stopping_) {
+    return;
+  }
+  stopping_ = true;
+  log::event(log::Event::DAEMON_STOPPING);
+  notify::stopping();
+  if (server_) {
+    server_->stop();
+  }
+  boost::system::error_code ignored;
+  signals_.cancel(ignored);
+  watchdog_.cancel();
+  timer_->disarm();
+  io_.stop();
+}
+
+void Daemon::wait_for_signals() {
+  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+    if (error) {
+      return;
+    }
+    if (signal == SIGHUP) {
+      (void)reload();
+      wait_for_signals();
+      return;
+    }
+    stop();
+  });
+}
+
+void Daemon::feed_watchdog() {
+  const auto interval = notify::watchdog_interval();
+  if (!interval) {
+    return;
+  }
+  // Fed from the loop itself: a blocked loop stops feeding and systemd notices.
+  notify::watchdog();
+  watchdog_.expires_after(*interval / 2);
+  watchdog_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      feed_watchdog();
+    }
+  });
+}
+
+tl::expected<void, std::string> Daemon::reload() {
+  if (config_->source.empty()) {
+    return tl::unexpected(std::string("running on embedded defaults (no --config file); nothing to reload"));
+  }
+  auto loaded = load_config_file(config_->source);
+  if (!loaded) {
+    const auto text = loaded.error().to_string();
+    log::event(log::Event::CONFIG_RELOAD_FAILED, "file={} errors={} first=\"{}\"", config_->source.string(),
+               loaded.error().messages.size(), loaded.error().messages.front());
+    return tl::unexpected(text);
+  }
+  Config next = std::move(*loaded);
+  // Keys bound at start keep their running value until a restart.
+  auto keep = [&](auto& field, const auto& running, std::string_view key) {
+    if (field != running) {
+      log::event(log::Event::CONFIG_RESTART_REQUIRED, "key={}", key);
+      field = running;
+    }
+  };
+  keep(next.daemon.database, config_->daemon.database, "daemon.database");
+  keep(next.daemon.socket, config_->daemon.socket, "daemon.socket");
+  keep(next.daemon.socket_group, config_->daemon.socket_group, "daemon.socket_group");
+  keep(next.office.timezone, config_->office.timezone, "office.timezone");
+  config_ = std::make_shared<const Config>(std::move(next));
+  log::set_level(config_->log.level);
+  const auto& c = config_->control;
+  server_->set_limits({c.max_connections, c.max_line_bytes, c.idle_timeout, c.max_output_bytes});
+  for (const auto& listener : reload_listeners_) {
+    listener(*config_);
+  }
+  log::event(log::Event::CONFIG_RELOADED, "file={}", config_->source.string());
+  return {};
+}
+
+}  // namespace paminna

@@ -1,0 +1,84 @@
+// The running daemon: one io_context on one thread, owned here (style.md §5).
+//
+// Components are built in dependency order (config → logging → store →
+// scheduler → methods → control socket) and torn down in reverse. SIGTERM and
+// SIGINT stop it gracefully; SIGHUP reloads the configuration. run() returns
+// the process exit code.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "config/config.h"
+#include "control/method_table.h"
+#include "control/server.h"
+#include "service/auditor.h"
+#include "service/clock.h"
+#include "service/scheduler.h"
+#include "service/wall_timer.h"
+#include "store/open_store.h"
+
+namespace paminna {
+
+struct DaemonOptions {
+  Config config;
+  std::optional<Instant> fake_clock_start;  // tests: a clock moved by clock.advance
+};
+
+class Daemon {
+ public:
+  explicit Daemon(DaemonOptions options);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Opens the store and the socket; throws with a message for a person on failure.
+  void start();
+  int run();
+  void stop();
+
+  // For the modules wired in by later issues.
+  [[nodiscard]] const Config& config() const { return *config_; }
+  void on_reload(std::function<void(const Config&)> listener) { reload_listeners_.push_back(std::move(listener)); }
+  boost::asio::io_context& io() { return io_; }
+  Scheduler& scheduler() { return *scheduler_; }
+  control::MethodTable& methods() { return methods_; }
+  store::Database& db() { return *store_.db; }
+  Auditor& auditor() { return *auditor_; }
+  const Clock& clock() const { return *clock_; }
+
+  // Re-reads the configuration file; returns the errors if it is invalid (the running one is kept).
+  tl::expected<void, std::string> reload();
+
+ private:
+  void register_core_methods();
+  void wait_for_signals();
+  void feed_watchdog();
+
+  boost::asio::io_context io_;
+  std::shared_ptr<const Config> config_;
+  std::unique_ptr<Clock> clock_;
+  ManualClock* manual_clock_ = nullptr;
+  std::unique_ptr<WallTimer> timer_;
+  ManualWallTimer* manual_timer_ = nullptr;
+  std::unique_ptr<Scheduler> scheduler_;
+  store::OpenedStore store_;
+  std::unique_ptr<Auditor> auditor_;
+  control::MethodTable methods_;
+  std::unique_ptr<control::Server> server_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer watchdog_;
+  std::chrono::steady_clock::time_point started_;
+  Instant started_wall_;
+  std::vector<std::function<void(const Config&)>> reload_listeners_;
+  bool stopping_ = false;
+};
+
+}  // namespace paminna

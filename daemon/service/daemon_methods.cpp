@@ -1,0 +1,110 @@
+// The daemon's own control methods: status, log.level, config.reload, and
+// clock.advance when started with --fake-clock.
+#include <unistd.h>
+
+#include "control/params.h"
+#include "domain/local_time.h"
+#include "log/events.h"
+#include "log/logging.h"
+#include "service/daemon.h"
+#include "store/migrations.h"
+
+namespace paminna {
+
+using control::CallContext;
+using control::Params;
+using control::RpcError;
+using nlohmann::json;
+
+void Daemon::register_core_methods() {
+  methods_.add("status", {"Version, uptime, database and counts; whether the daemon is healthy.", false},
+               [this](const CallContext&, const json& params) {
+                 Params(params).finish();
+                 const Zone zone(config_->office.timezone);
+                 const auto now = clock_->now();
+                 const auto uptime =
+                     std::chrono::duration_cast<std::chrono::seconds>(clock_->steady_now() - started_).count();
+                 const auto next = scheduler_->next_due();
+                 return json{
+                     {"version", PAMINNA_VERSION},
+                     {"protocol", control::kProtocolVersion},
+                     {"healthy", true},
+                     {"office", config_->office.name},
+                     {"pid", getpid()},
+                     {"uptime_s", uptime},
+                     {"started_utc", format_utc(started_wall_)},
+                     {"now_utc", format_utc(now)},
+                     {"now_local", format_local_minutes(zone.to_local(now))},
+                     {"timezone", zone.name()},
+                     {"config", config_->source.empty() ? "embedded defaults" : config_->source.string()},
+                     {"log_level", log::level_name(log::current_level())},
+                     {"database",
+                      {{"path", config_->daemon.database.string()},
+                       {"size_bytes", store_.db->size_bytes()},
+                       {"schema_version", store::schema_version(*store_.db)}}},
+                     {"control",
+                      {{"endpoint", server_->endpoint()},
+                       {"connections", server_->connections()},
+                       {"requests", server_->requests()}}},
+                     {"scheduler",
+                      {{"pending", scheduler_->size()},
+                       {"next_due_utc", next ? json(format_utc(*next)) : json(nullptr)}}},
+                 };
+               });
+
+  methods_.add("log.level", {"Show or set the log level (debug, info, warn, error).", true},
+               [this](const CallContext& context, const json& params) {
+                 Params p(params);
+                 const auto level = p.optional_enum("level", {"debug", "info", "warn", "error"});
+                 p.finish();
+                 if (level) {
+                   const auto previous = log::level_name(log::current_level());
+                   log::set_level(*log::parse_level(*level));
+                   auditor_->record(context, "log.level", "", json{{"from", previous}, {"to", *level}});
+                   log::event(log::Event::LOG_LEVEL_CHANGED, "from={} to={}", previous, *level);
+                 }
+                 return json{{"level", log::level_name(log::current_level())}};
+               });
+
+  methods_.add("config.reload", {"Re-read the configuration file; an invalid file keeps the running one.", true},
+               [this](const CallContext& context, const json& params) {
+                 Params(params).finish();
+                 auto result = reload();
+                 if (!result) {
+                   throw RpcError(control::error_code::config_invalid,
+                                  "configuration not reloaded; the running one is kept:\n" + result.error());
+                 }
+                 auditor_->record(context, "config.reload", "", json{{"file", config_->source.string()}});
+                 return json{{"reloaded", true}, {"file", config_->source.string()}};
+               });
+
+  methods_.add("help", {"List the methods this daemon answers.", false}, [this](const CallContext&, const json& params) {
+    Params(params).finish();
+    json methods = json::array();
+    for (const auto& [name, info] : methods_.list()) {
+      methods.push_back({{"method", name}, {"summary", info.summary}, {"changes_state", info.mutating}});
+    }
+    return json{{"methods", methods}};
+  });
+
+  if (manual_clock_ != nullptr) {
+    methods_.add("clock.advance", {"Test only (--fake-clock): move the daemon's clock forward.", false},
+                 [this](const CallContext&, const json& params) {
+                   Params p(params);
+                   const auto seconds = p.required_int("seconds", 0, 400LL * 24 * 3600);
+                   p.finish();
+                   // Step through each deadline on the way so every task sees its own due time as now.
+                   const auto target = manual_clock_->now() + std::chrono::seconds{seconds};
+                   for (auto next = scheduler_->next_due(); next && *next <= target; next = scheduler_->next_due()) {
+                     if (*next > manual_clock_->now()) {
+                       manual_clock_->advance(*next - manual_clock_->now());
+                     }
+                     manual_timer_->advance_to(manual_clock_->now());
+                   }
+                   manual_clock_->advance(target - manual_clock_->now());
+                   return json{{"now_utc", format_utc(manual_clock_->now())}};
+                 });
+  }
+}
+
+}  // namespace paminna

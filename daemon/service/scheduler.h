@@ -1,0 +1,64 @@
+// The daemon's one scheduler: deadlines by key, one wall timer for the earliest.
+//
+// Contract
+//  1. schedule(key, due, task) replaces any deadline with the same key;
+//     cancel(key) removes it. Keys name what they are for ("reminder:42").
+//  2. After every change the single timer is armed for the earliest deadline
+//     (or disarmed when there is none). Nothing polls.
+//  3. When the timer fires, or the wall clock is stepped, every deadline with
+//     due <= clock.now() runs once, earliest first. A deadline is removed
+//     before its task runs, so it cannot run twice; a task may schedule again.
+//  4. A wall clock stepped back delays deadlines to their wall time; stepped
+//     forward (or a resumed VM) runs everything now due at once.
+//  5. A task that throws is logged (SCHEDULER_TASK_FAILED) and does not stop
+//     the others.
+// Single-threaded: call only from the loop that owns the timer.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "service/clock.h"
+#include "service/wall_timer.h"
+
+namespace paminna {
+
+class Scheduler {
+ public:
+  using Task = std::function<void()>;
+
+  Scheduler(const Clock& clock, WallTimer& timer);
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  void schedule(const std::string& key, Instant due, Task task);
+  bool cancel(const std::string& key);
+  [[nodiscard]] std::optional<Instant> due(const std::string& key) const;
+  [[nodiscard]] std::optional<Instant> next_due() const;
+  [[nodiscard]] std::size_t size() const { return by_key_.size(); }
+  // Runs everything due now; returns how many ran. Called by the timer; public for the loop's owner.
+  std::size_t run_due();
+
+ private:
+  using Queue = std::multimap<Instant, std::string>;
+  struct Entry {
+    Queue::iterator position;
+    Task task;
+  };
+
+  void rearm();
+  void on_clock_step();
+
+  const Clock& clock_;
+  WallTimer& timer_;
+  Queue queue_;
+  std::unordered_map<std::string, Entry> by_key_;
+  std::optional<Instant> armed_;
+  bool running_ = false;
+};
+
+}  // namespace paminna

@@ -1,0 +1,72 @@
+#include "store/open_store.h"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace paminna::store {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Narrow a path we own to `mode`; report whether it was wider.
+bool tighten(const fs::path& path, mode_t mode) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    return false;
+  }
+  if ((st.st_mode & 0777) == mode || st.st_uid != geteuid()) {
+    return false;
+  }
+  if ((st.st_mode & 0777 & ~mode) == 0) {
+    return false;  // already narrower than asked
+  }
+  if (chmod(path.c_str(), mode) != 0) {
+    throw StoreError(fmt::format("chmod {}", path.string()), SQLITE_PERM, std::strerror(errno));
+  }
+  return true;
+}
+
+}  // namespace
+
+OpenedStore open_store(const fs::path& path, int busy_timeout_ms) {
+  OpenedStore opened;
+  const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::exists(folder, ec)) {
+    fs::create_directories(folder, ec);
+    if (ec) {
+      throw StoreError(fmt::format("create folder {}", folder.string()), SQLITE_CANTOPEN, ec.message());
+    }
+    ::chmod(folder.c_str(), 0700);
+  } else if (folder != fs::path(".") && tighten(folder, 0700)) {
+    opened.tightened.push_back(folder.string());
+  }
+  const bool existed = fs::exists(path, ec);
+  // Files SQLite creates (the database, -wal, -shm) inherit this: owner-only.
+  const mode_t old_mask = umask(077);
+  try {
+    opened.db = std::make_unique<Database>(path, OpenOptions{busy_timeout_ms, false});
+    auto& db = *opened.db;
+    // The first statement reads the header: a corrupt or foreign file fails here.
+    db.exec("PRAGMA foreign_keys = ON");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("SELECT count(*) FROM sqlite_schema");
+    opened.migration = migrate(db);
+  } catch (...) {
+    umask(old_mask);
+    throw;
+  }
+  umask(old_mask);
+  if (existed && tighten(path, 0600)) {
+    opened.tightened.push_back(path.string());
+  }
+  return opened;
+}
+
+}  // namespace paminna::store

@@ -1,0 +1,185 @@
+#include "store/sqlite.h"
+
+#include <fmt/format.h>
+
+namespace paminna::store {
+
+StoreError::StoreError(const std::string& context, int code, const std::string& detail)
+    : std::runtime_error(fmt::format("{}: {} ({})", context, detail, sqlite3_errstr(code))), code_(code) {}
+
+bool StoreError::transient() const {
+  const int primary = code_ & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, const std::string& context, int code) {
+  throw StoreError(context, code, db != nullptr ? sqlite3_errmsg(db) : "");
+}
+
+}  // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_,
+                                    nullptr);
+  if (rc != SQLITE_OK) {
+    fail(db, fmt::format("prepare '{}'", sql.substr(0, 60)), sqlite3_extended_errcode(db));
+  }
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::bind(int index, std::int64_t value) {
+  if (const int rc = sqlite3_bind_int64(stmt_, index, value); rc != SQLITE_OK) {
+    fail(db_, "bind", rc);
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view value) {
+  if (const int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+      rc != SQLITE_OK) {
+    fail(db_, "bind", rc);
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, std::nullopt_t) {
+  if (const int rc = sqlite3_bind_null(stmt_, index); rc != SQLITE_OK) {
+    fail(db_, "bind", rc);
+  }
+  return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+  if (const int rc = sqlite3_bind_double(stmt_, index, value); rc != SQLITE_OK) {
+    fail(db_, "bind", rc);
+  }
+  return *this;
+}
+
+bool Statement::step() {
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) {
+    return true;
+  }
+  if (rc == SQLITE_DONE) {
+    return false;
+  }
+  const std::string sql = sqlite3_sql(stmt_) != nullptr ? sqlite3_sql(stmt_) : "";
+  sqlite3_reset(stmt_);
+  fail(db_, fmt::format("step '{}'", sql.substr(0, 60)), sqlite3_extended_errcode(db_));
+}
+
+void Statement::run() {
+  while (step()) {
+  }
+  reset();
+}
+
+void Statement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::text(int column) const {
+  const auto* data = sqlite3_column_text(stmt_, column);
+  const int size = sqlite3_column_bytes(stmt_, column);
+  if (data == nullptr) {
+    return {};
+  }
+  return {reinterpret_cast<const char*>(data), static_cast<std::size_t>(size)};  // NOLINT: SQLite text is UTF-8 bytes
+}
+
+std::optional<std::string> Statement::optional_text(int column) const {
+  if (is_null(column)) {
+    return std::nullopt;
+  }
+  return text(column);
+}
+
+std::optional<std::int64_t> Statement::optional_int64(int column) const {
+  if (is_null(column)) {
+    return std::nullopt;
+  }
+  return int64(column);
+}
+
+bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+Database::Database(const std::filesystem::path& path, const OpenOptions& options) : path_(path) {
+  const int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : "";
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw StoreError(fmt::format("open database {}", path.string()), rc, detail);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+}
+
+Database::~Database() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
+
+void Database::exec(std::string_view sql) {
+  char* message = nullptr;
+  const std::string text(sql);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    const std::string detail = message != nullptr ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    throw StoreError(fmt::format("execute '{}'", sql.substr(0, 60)), sqlite3_extended_errcode(db_), detail);
+  }
+}
+
+Statement& Database::cached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_, sql)).first;
+  }
+  it->second->reset();
+  return *it->second;
+}
+
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+int Database::changes() const { return sqlite3_changes(db_); }
+
+std::int64_t Database::size_bytes() {
+  auto& count = cached("PRAGMA page_count");
+  count.step();
+  const auto pages = count.int64(0);
+  count.reset();
+  auto& size = cached("PRAGMA page_size");
+  size.step();
+  const auto page_size = size.int64(0);
+  size.reset();
+  return pages * page_size;
+}
+
+Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+
+Transaction::~Transaction() {
+  if (!done_) {
+    try {
+      db_.exec("ROLLBACK");
+    } catch (const StoreError&) {
+      // The transaction may already have been rolled back by SQLite (e.g. SQLITE_FULL); nothing more to undo.
+    }
+  }
+}
+
+void Transaction::commit() {
+  db_.exec("COMMIT");
+  done_ = true;
+}
+
+}  // namespace paminna::store

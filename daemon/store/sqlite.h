@@ -1,0 +1,111 @@
+// A thin RAII layer over SQLite: a connection, prepared statements, transactions.
+//
+// Contract: every failure throws StoreError carrying SQLite's message, its
+// extended result code and what we were doing; callers at the edge turn it into
+// a JSON-RPC error or a STORE_ERROR log line. Statements are cached per SQL
+// text so hot paths prepare once. Not thread-safe: one connection, one loop.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace paminna::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(const std::string& context, int code, const std::string& detail);
+  [[nodiscard]] int code() const { return code_; }
+  // SQLITE_BUSY/LOCKED: another process holds the database; worth retrying later.
+  [[nodiscard]] bool transient() const;
+
+ private:
+  int code_;
+};
+
+class Database;
+
+class Statement {
+ public:
+  Statement(sqlite3* db, std::string_view sql);
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, std::nullopt_t);
+  template <typename T>
+  Statement& bind(int index, const std::optional<T>& value) {
+    return value ? bind(index, *value) : bind(index, std::nullopt);
+  }
+  Statement& bind(int index, double value);
+
+  // true when a row is available; false when done.
+  bool step();
+  // Runs to completion, for statements without rows.
+  void run();
+  void reset();
+
+  [[nodiscard]] std::int64_t int64(int column) const;
+  [[nodiscard]] std::string text(int column) const;
+  [[nodiscard]] std::optional<std::string> optional_text(int column) const;
+  [[nodiscard]] std::optional<std::int64_t> optional_int64(int column) const;
+  [[nodiscard]] bool is_null(int column) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+struct OpenOptions {
+  int busy_timeout_ms = 5000;
+  bool read_only = false;
+};
+
+class Database {
+ public:
+  Database(const std::filesystem::path& path, const OpenOptions& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  void exec(std::string_view sql);
+  // A statement prepared once and reset for each use.
+  Statement& cached(std::string_view sql);
+  [[nodiscard]] std::int64_t last_insert_rowid() const;
+  [[nodiscard]] int changes() const;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] sqlite3* handle() const { return db_; }
+  [[nodiscard]] std::int64_t size_bytes();
+
+ private:
+  std::filesystem::path path_;
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Database& db_;
+  bool done_ = false;
+};
+
+}  // namespace paminna::store

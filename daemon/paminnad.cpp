@@ -49,9 +49,11 @@ int main(int argc, char** argv) {
   std::string fake_clock;
   bool show_version = false;
   bool show_reference = false;
+  bool show_events = false;
   app.add_option("-c,--config", config_path, "Configuration file (TOML); default: embedded defaults");
   app.add_option("--check-config", check_path, "Validate FILE, print what is wrong with file:line:column, and exit");
   app.add_flag("--config-reference", show_reference, "Print every configuration key with its default and exit");
+  app.add_flag("--events", show_events, "Print the catalog of log events (name, level, meaning, action) and exit");
   app.add_option("--fake-clock", fake_clock,
                  "Tests only: start the clock at this UTC instant (YYYY-MM-DDTHH:MM:SSZ); it moves only through "
                  "the clock.advance method");
@@ -67,6 +69,13 @@ int main(int argc, char** argv) {
   }
   if (show_reference) {
     std::cout << paminna::config_reference();
+    return 0;
+  }
+  if (show_events) {
+    for (const auto& e : paminna::log::catalog()) {
+      std::cout << e.name << " [" << spdlog::level::to_string_view(e.level).data() << "] " << e.message_id << "\n  "
+                << e.meaning << "\n  Action: " << e.action << "\n";
+    }
     return 0;
   }
   if (!check_path.empty()) {

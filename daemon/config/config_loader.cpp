@@ -116,6 +116,9 @@ tl::expected<Config, ConfigError> parse_config(std::string_view text, const std:
   Walker walker(config, source, error);
   walker.collect(document, "");
   walker.apply();
+  for (const auto& problem : check_config(config)) {
+    error.messages.push_back(fmt::format("{}: {}", source.string(), problem));
+  }
   if (!error.messages.empty()) {
     return tl::unexpected(std::move(error));
   }
@@ -123,6 +126,10 @@ tl::expected<Config, ConfigError> parse_config(std::string_view text, const std:
 }
 
 tl::expected<Config, ConfigError> load_config_file(const std::filesystem::path& path) {
+  // A folder opens and reads as empty: it would silently give the defaults.
+  if (std::error_code ec; std::filesystem::is_directory(path, ec)) {
+    return tl::unexpected(ConfigError{{fmt::format("{}: is a folder, not a configuration file", path.string())}});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return tl::unexpected(ConfigError{{fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno))}});

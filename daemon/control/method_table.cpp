@@ -100,18 +100,19 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
       return;
     }
   }
+  // From here on the request is well formed: a notification gets no response, not even an error.
+  const Responder respond(id, notification, send);
   const auto name = method_it->get<std::string>();
   const auto method = methods_.find(name);
   if (method == methods_.end()) {
-    fail(error_code::method_not_found, "unknown method '" + name.substr(0, 64) + "'");
+    respond.error(RpcError(error_code::method_not_found, "unknown method '" + name.substr(0, 64) + "'"));
     return;
   }
   json params = request.value("params", json(nullptr));
   if (!params.is_null() && !params.is_object()) {
-    fail(error_code::invalid_params, "params must be an object");
+    respond.error(RpcError(error_code::invalid_params, "params must be an object"));
     return;
   }
-  const Responder respond(id, notification, send);
   try {
     if (params.is_object()) {
       if (const auto actor = params.find("actor"); actor != params.end()) {
@@ -134,6 +135,9 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
                                          : "the database failed; nothing was changed (see the daemon's log)"));
   } catch (const std::exception& e) {
     spdlog::error("internal error in method {}: {}", name, e.what());
+    respond.error(RpcError(error_code::internal_error, "internal error; see the daemon's log"));
+  } catch (...) {
+    spdlog::error("internal error in method {}: unknown exception", name);
     respond.error(RpcError(error_code::internal_error, "internal error; see the daemon's log"));
   }
 }

@@ -60,6 +60,9 @@ std::size_t Scheduler::run_due() {
       node.mapped().task();
     } catch (const std::exception& e) {
       log::event(log::Event::SCHEDULER_TASK_FAILED, "task={} error=\"{}\"", key, e.what());
+    } catch (...) {
+      // Anything else must not escape either: it would leave running_ set and the timer never re-armed.
+      log::event(log::Event::SCHEDULER_TASK_FAILED, "task={} error=\"unknown exception\"", key);
     }
   }
   running_ = false;

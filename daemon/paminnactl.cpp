@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
 
   paminna::ctl::Runner run;
   paminna::ctl::add_core_commands(app, run);
+  paminna::ctl::add_client_commands(app, run);
+  paminna::ctl::add_booking_commands(app, run);
+  paminna::ctl::add_phone_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -10,9 +10,16 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "domain/phone_schedule.h"
 #include "log/logging.h"
+#include "domain/template_set.h"
+#include "sms/generic_gateway.h"
 
 namespace paminna {
 
@@ -42,12 +49,62 @@ struct LogConfig {
   log::Target target = log::Target::automatic;
 };
 
+struct BookingsConfig {
+  int warn_beyond_days = 14;    // R4: visits are booked within two weeks of the call
+  int reopen_within_days = 14;  // R10
+  int default_minutes = 60;
+};
+
+struct RetentionConfig {
+  int keep_days = 730;  // R9: two years after the last contact
+  int run_hour = 3;     // local hour of the daily purge
+};
+
+// [phone]: R6 hours and R7 presence, and where the state is published.
+struct PhoneConfig {
+  PhoneSchedule schedule = PhoneSchedule::office_default();
+  std::vector<std::string> roster;          // staff ids (initials) who answer the phone; empty: not tracked
+  std::filesystem::path state_file;         // JSON state; empty: not written
+  std::filesystem::path status_file;        // one word (open|closed|internal) for dialplans; empty: not written
+  std::string webhook_url;                  // JSON POST on every change; empty: none
+  std::chrono::seconds webhook_retry_max{300};  // the longest wait between two webhook attempts
+};
+
+// [sms]: which gateway, how to reach it, and how texts are written.
+struct SmsConfig {
+  std::string gateway;  // console | 46elks | twilio | generic
+  std::string sender;   // alphanumeric sender id or a number (domain/sender_id.h)
+  std::string credentials;  // a file, or a name in $CREDENTIALS_DIRECTORY
+  std::string base_url;     // empty: the provider's own
+  std::chrono::milliseconds connect_timeout{};
+  std::chrono::milliseconds timeout{};
+  std::size_t max_in_flight = 0;
+  double rate_per_second = 0;
+  double burst = 0;
+  std::string ca_file;
+  std::filesystem::path console_outbox;
+  int max_segments = 0;
+  // How {place} reads, by language and kind of visit ("office", "phone", "home").
+  std::map<std::pair<Language, std::string>, std::string> places;
+  std::shared_ptr<const TemplateSet> templates;  // never null after load
+  std::optional<sms::GenericConfig> generic;     // [sms.generic], for gateway = "generic"
+
+  // The text {place} stands for; the kind's name when not configured.
+  [[nodiscard]] std::string place(Language language, const std::string& kind) const;
+};
+
 struct Config {
   std::filesystem::path source;  // the file it came from; empty for embedded defaults
   OfficeConfig office;
   DaemonConfig daemon;
   ControlConfig control;
   LogConfig log;
+  BookingsConfig bookings;
+  RetentionConfig retention;
+  PhoneConfig phone;
+  SmsConfig sms;
+  // Not errors, but worth a look (a template longer than max_segments); logged at load.
+  std::vector<std::string> warnings;
 };
 
 }  // namespace paminna

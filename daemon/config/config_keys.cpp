@@ -1,11 +1,12 @@
 #include "config/config_keys.h"
 
-#include <grp.h>
-
+#include <algorithm>
+#include <cctype>
 #include <array>
 #include <toml++/toml.h>
 
 #include "config/config_values.h"
+#include "config/phone_config.h"
 #include "domain/local_time.h"
 #include "domain/phone_number.h"
 
@@ -74,9 +75,13 @@ const std::array kKeys{
     ConfigKey{"daemon.socket_group", "string", R"("")", "",
               "Group that may use the control socket (mode 0660). Empty: the daemon's own group.",
               [](Config& c, const toml::node& n) {
-                auto group = as_string(n, 64);
-                if (!group.empty() && getgrnam(group.c_str()) == nullptr) {  // NOLINT(concurrency-mt-unsafe): start-up
-                  throw ConfigValueError("names a group that does not exist: '" + group + "'");
+                auto group = as_string(n, 32);
+                // Only the name's shape here: the group is looked up when the socket is made, so a file
+                // can be checked on a machine where the package has not created it yet.
+                if (!std::all_of(group.begin(), group.end(), [](char ch) {
+                      return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '_' || ch == '-';
+                    })) {
+                  throw ConfigValueError("must be a group name (letters, digits, _ and -)");
                 }
                 c.daemon.socket_group = std::move(group);
               }},
@@ -120,10 +125,87 @@ const std::array kKeys{
                 }
                 c.log.target = *target;
               }},
+    ConfigKey{"bookings.warn_beyond_days", "integer", "14", "days",
+              "booking.add warns (does not refuse) when a visit is further ahead than this (R4: within two weeks).",
+              [](Config& c, const toml::node& n) {
+                c.bookings.warn_beyond_days = static_cast<int>(as_integer(n, 1, 365));
+              }},
+    ConfigKey{"bookings.reopen_within_days", "integer", "14", "days",
+              "client.add for a case closed less than this long ago reopens it; later needs a new case (R10).",
+              [](Config& c, const toml::node& n) {
+                c.bookings.reopen_within_days = static_cast<int>(as_integer(n, 0, 365));
+              }},
+    ConfigKey{"bookings.default_minutes", "integer", "60", "min", "Length of a visit when booking.add gives none.",
+              [](Config& c, const toml::node& n) {
+                c.bookings.default_minutes = static_cast<int>(as_integer(n, 5, 480));
+              }},
+    ConfigKey{"retention.keep_days", "integer", "730", "days",
+              "A client's records are purged this long after the last contact (R9: two years). Visits stay, "
+              "anonymised, for counts.",
+              [](Config& c, const toml::node& n) {
+                c.retention.keep_days = static_cast<int>(as_integer(n, 30, 3650));
+              }},
+    ConfigKey{"retention.run_hour", "integer", "3", "h", "Local hour of the daily retention run.",
+              [](Config& c, const toml::node& n) { c.retention.run_hour = static_cast<int>(as_integer(n, 0, 23)); }},
+    ConfigKey{"phone.hours", "table", R"({ tuesday = ["09:00-15:30"], wednesday = ["09:00-15:30"], thursday = ["09:00-15:30"], friday = ["09:00-15:30"] })",
+              "local HH:MM-HH:MM", "Open phone hours per weekday (R6). Days not listed are closed.",
+              [](Config& c, const toml::node& n) { config::apply_phone_hours(c.phone, n); }},
+    ConfigKey{"phone.lunch", "string or list", R"("12:00-13:00")", "local HH:MM-HH:MM",
+              "Closed break(s) of every day, cutting the open hours (R6 lunch). \"\" for none.",
+              [](Config& c, const toml::node& n) { config::apply_phone_lunch(c.phone, n); }},
+    ConfigKey{"phone.internal", "table", R"({ monday = ["15:00-16:30"] })", "local HH:MM-HH:MM",
+              "Internal time per weekday: staff work voicemail and mail, no calls taken (R6 Monday).",
+              [](Config& c, const toml::node& n) { config::apply_phone_internal(c.phone, n); }},
+    ConfigKey{"phone.closed_eves", "list", R"(["midsummer_eve", "christmas_eve", "new_years_eve"])", "",
+              "Eves that close the office (easter_eve, midsummer_eve, christmas_eve, new_years_eve). Swedish "
+              "public holidays always close it.",
+              [](Config& c, const toml::node& n) { config::apply_phone_closed_eves(c.phone, n); }},
+    ConfigKey{"phone.closed_dates", "list of tables", "[]", "",
+              "Extra closed days: [{ date = \"2026-12-28\", note = \"Personaldag\" }]. The note is published.",
+              [](Config& c, const toml::node& n) { config::apply_phone_closed_dates(c.phone, n); }},
+    ConfigKey{"phone.open_dates", "list of tables", "[]", "",
+              "Extra open days, also on a holiday: [{ date = \"2026-12-23\", hours = [\"09:00-12:00\"] }]; "
+              "without hours the weekday's.",
+              [](Config& c, const toml::node& n) { config::apply_phone_open_dates(c.phone, n); }},
+    ConfigKey{"phone.roster", "list", "[]", "",
+              "Staff ids (initials) who answer the phone (R7). When all are absent the phone is closed (no-staff). "
+              "Empty: presence is not tracked.",
+              [](Config& c, const toml::node& n) { config::apply_phone_roster(c.phone, n); }},
+    ConfigKey{"phone.state_file", "path", R"("")", "",
+              "JSON file with the phone state, atomically replaced on every change. Empty: not written.",
+              [](Config& c, const toml::node& n) { c.phone.state_file = as_string(n, 512); }},
+    ConfigKey{"phone.status_file", "path", R"("")", "",
+              "File holding one word, open, closed or internal, for a PBX dialplan; atomically replaced. Empty: "
+              "not written.",
+              [](Config& c, const toml::node& n) { c.phone.status_file = as_string(n, 512); }},
+    ConfigKey{"phone.webhook_url", "string", R"("")", "",
+              "http(s) URL that receives the JSON state by POST on every change, retried until it gets through "
+              "(the latest state wins). Empty: none.",
+              [](Config& c, const toml::node& n) {
+                auto url = as_string(n, 1024);
+                if (!url.empty() && !url.starts_with("http://") && !url.starts_with("https://")) {
+                  throw ConfigValueError("must start with http:// or https://");
+                }
+                c.phone.webhook_url = std::move(url);
+              }},
+    ConfigKey{"phone.webhook_retry_max", "integer", "300", "s",
+              "Longest wait between two attempts of a failing webhook (the wait doubles from 5 s up to this).",
+              [](Config& c, const toml::node& n) { c.phone.webhook_retry_max = as_seconds(n, 5, 86400); }},
 };
 
 }  // namespace
 
-std::span<const ConfigKey> config_keys() { return kKeys; }
+std::span<const ConfigKey> config_keys() {
+  // Each area declares its keys in its own file; one table results.
+  static const std::vector<ConfigKey> all = [] {
+    std::vector<ConfigKey> keys(kKeys.begin(), kKeys.end());
+    const auto sms = sms_config_keys();
+    keys.insert(keys.end(), sms.begin(), sms.end());
+    return keys;
+  }();
+  return all;
+}
+
+std::vector<std::string> check_config(const Config& config) { return config::check_phone_config(config.phone); }
 
 }  // namespace paminna

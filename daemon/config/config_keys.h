@@ -4,7 +4,9 @@
 #include <functional>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.h"
 
@@ -32,5 +34,12 @@ struct ConfigKey {
 };
 
 std::span<const ConfigKey> config_keys();
+
+// The keys of each area, in their own files.
+std::span<const ConfigKey> sms_config_keys();
+
+// Checks that need several keys at once, run after every key is applied; each
+// message names the keys it is about.
+std::vector<std::string> check_config(const Config& config);
 
 }  // namespace paminna

@@ -31,5 +31,8 @@ using Printer = std::function<void(const nlohmann::json& result, std::ostream& o
 int call_and_print(CommandContext& context, const std::string& method, nlohmann::json params, const Printer& print);
 
 void add_core_commands(CLI::App& app, Runner& run);
+void add_client_commands(CLI::App& app, Runner& run);   // client, guardian, consent, audit, retention
+void add_booking_commands(CLI::App& app, Runner& run);
+void add_phone_commands(CLI::App& app, Runner& run);     // phone, staff
 
 }  // namespace paminna::ctl

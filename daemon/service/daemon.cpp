@@ -8,6 +8,9 @@
 #include "config/config_loader.h"
 #include "log/events.h"
 #include "service/notify.h"
+#include "service/sms_gateway_factory.h"
+#include "service/office.h"
+#include "service/phone_service.h"
 
 namespace paminna {
 
@@ -34,6 +37,9 @@ Daemon::~Daemon() = default;
 void Daemon::start() {
   log::event(log::Event::DAEMON_STARTED, "version={} config={} pid={}", PAMINNA_VERSION,
              config_->source.empty() ? std::string("embedded-defaults") : config_->source.string(), getpid());
+  if (!config_->source.empty()) {
+    log::event(log::Event::CONFIG_LOADED, "file={}", config_->source.string());
+  }
   store_ = store::open_store(config_->daemon.database, config_->daemon.busy_timeout_ms);
   for (const auto& path : store_.tightened) {
     log::event(log::Event::STORE_PERMISSIONS_TIGHTENED, "path={}", path);
@@ -43,7 +49,19 @@ void Daemon::start() {
   }
   log::event(log::Event::STORE_OPENED, "path={} schema={}", config_->daemon.database.string(), store_.migration.to);
   auditor_ = std::make_unique<Auditor>(*store_.db, *clock_);
+  for (const auto& warning : config_->warnings) {
+    log::event(log::Event::CONFIG_WARNING, "{}", warning);
+  }
+  http::TransportOptions http_options;
+  http_options.ca_file = config_->sms.ca_file;
+  http_options.connect_timeout = config_->sms.connect_timeout;
+  http_options.total_timeout = config_->sms.timeout;
+  transport_ = std::make_unique<http::Transport>(io_, http_options);
+  gateway_ = make_sms_gateway(config_->sms, io_, *transport_, *clock_);
+  log::event(log::Event::GATEWAY_CONFIGURED, "provider={} sender={}", gateway_->provider(), config_->sms.sender);
   register_core_methods();
+  register_office(*this);
+  register_phone(*this);
 
   const auto& c = config_->control;
   server_ = std::make_unique<control::Server>(
@@ -111,11 +129,19 @@ void Daemon::feed_watchdog() {
   }
   // Fed from the loop itself: a blocked loop stops feeding and systemd notices.
   notify::watchdog();
-  watchdog_.expires_after(*interval / 2);
-  watchdog_.async_wait([this](const boost::system::error_code& error) {
-    if (!error) {
-      feed_watchdog();
+  const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(*interval / 2);
+  const auto expected = std::chrono::steady_clock::now() + period;
+  watchdog_.expires_at(expected);
+  watchdog_.async_wait([this, expected, period](const boost::system::error_code& error) {
+    if (error) {
+      return;
     }
+    const auto late = std::chrono::steady_clock::now() - expected;
+    if (late > period / 2) {
+      log::event(log::Event::WATCHDOG_STALLED, "late_ms={}",
+                 std::chrono::duration_cast<std::chrono::milliseconds>(late).count());
+    }
+    feed_watchdog();
   });
 }
 

@@ -19,10 +19,12 @@
 #include "config/config.h"
 #include "control/method_table.h"
 #include "control/server.h"
+#include "http/transport.h"
 #include "service/auditor.h"
 #include "service/clock.h"
 #include "service/scheduler.h"
 #include "service/wall_timer.h"
+#include "sms/sms_gateway.h"
 #include "store/open_store.h"
 
 namespace paminna {
@@ -53,6 +55,8 @@ class Daemon {
   store::Database& db() { return *store_.db; }
   Auditor& auditor() { return *auditor_; }
   const Clock& clock() const { return *clock_; }
+  http::Transport& transport() { return *transport_; }
+  sms::SmsGateway& gateway() { return *gateway_; }
 
   // Re-reads the configuration file; returns the errors if it is invalid (the running one is kept).
   tl::expected<void, std::string> reload();
@@ -65,6 +69,9 @@ class Daemon {
   boost::asio::io_context io_;
   std::shared_ptr<const Config> config_;
   std::unique_ptr<Clock> clock_;
+  // Declared early so it outlives everything that sends through it (gateway, phone webhook).
+  std::unique_ptr<http::Transport> transport_;
+  std::unique_ptr<sms::SmsGateway> gateway_;
   ManualClock* manual_clock_ = nullptr;
   std::unique_ptr<WallTimer> timer_;
   ManualWallTimer* manual_timer_ = nullptr;

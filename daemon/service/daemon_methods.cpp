@@ -46,6 +46,7 @@ void Daemon::register_core_methods() {
                       {{"endpoint", server_->endpoint()},
                        {"connections", server_->connections()},
                        {"requests", server_->requests()}}},
+                     {"gateway", {{"provider", gateway_->provider()}, {"sender", config_->sms.sender}}},
                      {"scheduler",
                       {{"pending", scheduler_->size()},
                        {"next_due_utc", next ? json(format_utc(*next)) : json(nullptr)}}},

@@ -23,6 +23,93 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit(at);
 CREATE INDEX audit_subject ON audit(subject);
 )sql"},
+    Migration{2, "clients, guardians, consents, bookings", R"sql(
+CREATE TABLE clients (
+  id INTEGER PRIMARY KEY,
+  ref TEXT NOT NULL UNIQUE,          -- the office's case number, "K-2026-0042"
+  name TEXT,
+  phone TEXT,                        -- E.164 mobile
+  language TEXT NOT NULL,
+  born TEXT,                         -- YYYY-MM-DD
+  minor_flag INTEGER NOT NULL DEFAULT 0,
+  protected INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+  closed_at INTEGER,
+  reopened_at INTEGER,
+  created_at INTEGER NOT NULL,
+  last_contact_at INTEGER NOT NULL   -- R9: retention counts from here
+);
+CREATE INDEX clients_last_contact ON clients(last_contact_at);
+CREATE TABLE guardians (
+  id INTEGER PRIMARY KEY,
+  client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  name TEXT,
+  phone TEXT NOT NULL,
+  language TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX guardians_client ON guardians(client_id);
+-- Append-only: a grant and a withdrawal are each a row; the latest row decides.
+CREATE TABLE consents (
+  id INTEGER PRIMARY KEY,
+  client_id INTEGER NOT NULL REFERENCES clients(id) ON DELETE CASCADE,
+  guardian_id INTEGER REFERENCES guardians(id) ON DELETE CASCADE,  -- NULL: the client
+  channel TEXT NOT NULL,
+  event TEXT NOT NULL CHECK (event IN ('grant', 'withdraw')),
+  source TEXT,
+  at INTEGER NOT NULL,
+  peer_uid INTEGER,
+  actor TEXT
+);
+CREATE INDEX consents_person ON consents(client_id, guardian_id, channel, id);
+CREATE TABLE bookings (
+  id INTEGER PRIMARY KEY,
+  client_id INTEGER REFERENCES clients(id) ON DELETE SET NULL,  -- NULL once anonymised (R9)
+  staff TEXT NOT NULL,
+  start_utc INTEGER NOT NULL,
+  minutes INTEGER NOT NULL,
+  place TEXT NOT NULL,
+  first_visit INTEGER NOT NULL DEFAULT 0,
+  interpreter_language TEXT,
+  interpreter_booking TEXT,
+  status TEXT NOT NULL DEFAULT 'booked',
+  cancel_reason TEXT,
+  reminder_state TEXT NOT NULL DEFAULT 'none',  -- R1: the calendar note; set by the reminder outbox
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX bookings_start ON bookings(start_utc);
+CREATE INDEX bookings_staff_start ON bookings(staff, start_utc);
+CREATE INDEX bookings_client_start ON bookings(client_id, start_utc);
+)sql"},
+    Migration{3, "phone overrides and staff absences", R"sql(
+-- R7. A row is active while ended_at IS NULL and now < until; rows are kept for the record.
+CREATE TABLE phone_overrides (
+  id INTEGER PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('open', 'closed', 'internal')),
+  note TEXT NOT NULL,
+  set_at INTEGER NOT NULL,
+  until INTEGER NOT NULL,
+  peer_uid INTEGER,
+  actor TEXT,
+  ended_at INTEGER,
+  end_reason TEXT CHECK (end_reason IN ('cleared', 'replaced', 'expired'))
+);
+CREATE INDEX phone_overrides_open ON phone_overrides(ended_at, until);
+CREATE TABLE staff_absences (
+  id INTEGER PRIMARY KEY,
+  staff TEXT NOT NULL,
+  from_at INTEGER,                   -- NULL: from when it was entered
+  until INTEGER,                     -- NULL: until marked present
+  note TEXT NOT NULL,
+  set_at INTEGER NOT NULL,
+  peer_uid INTEGER,
+  actor TEXT,
+  ended_at INTEGER,
+  end_reason TEXT CHECK (end_reason IN ('present', 'replaced', 'expired'))
+);
+CREATE INDEX staff_absences_open ON staff_absences(ended_at, staff);
+)sql"},
 };
 
 }  // namespace

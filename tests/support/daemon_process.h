@@ -75,6 +75,9 @@ class DaemonProcess {
   // Waits (for an event, not a timer) until the log contains `text`; false after `timeout`.
   bool wait_for_log(const std::string& text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
   void write_config(const std::string& extra_toml) const;
+  // The --fake-clock start of the next start(); nullopt: the real clock. A restart
+  // with a later time stands in for time passing while the daemon was stopped.
+  void set_fake_clock(std::optional<std::string> start) { options_.fake_clock = std::move(start); }
 
  private:
   DaemonOptions options_;

@@ -1,0 +1,15 @@
+# Generates builtin_templates.cpp from config/templates/<lang>/<kind>.txt, so
+# the binary's built-in texts are exactly the files in the repository.
+set(out "// Generated from config/templates by cmake/EmbedTemplates.cmake. Do not edit.\n")
+string(APPEND out "#include \"domain/template_set.h\"\n\nnamespace paminna {\n\n")
+string(APPEND out "std::string_view builtin_template_text(Language language, TextKind kind) {\n")
+foreach(lang sv en ar)
+  foreach(kind reminder moved cancelled)
+    file(READ "${TEMPLATES}/${lang}/${kind}.txt" text)
+    string(APPEND out "  if (language == Language::${lang} && kind == TextKind::${kind}) {\n")
+    string(APPEND out "    return R\"paminna(${text})paminna\";\n  }\n")
+  endforeach()
+endforeach()
+string(APPEND out "  return {};\n}\n\n}  // namespace paminna\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

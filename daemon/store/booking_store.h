@@ -1,0 +1,63 @@
+// Bookings (SQLite), indexed by start time, by staff member and by client.
+//
+// Contract: times are UTC seconds; a booking's reminder_state is written by
+// the reminder outbox (issue 5) and reads "none" until then. Bookings of a
+// purged client keep their row with client_id empty (R9 counts). Throws
+// StoreError on database failure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/booking_rules.h"
+#include "domain/time.h"
+#include "store/sqlite.h"
+
+namespace paminna::store {
+
+struct BookingRecord {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> client_id;  // empty once anonymised by retention
+  std::string staff;                      // owning staff member's initials (R4)
+  Instant start{};
+  int minutes = 60;
+  Place place = Place::office;
+  bool first_visit = false;  // NY (R4)
+  std::optional<std::string> interpreter_language;
+  std::optional<std::string> interpreter_booking;
+  BookingStatus status = BookingStatus::booked;
+  std::optional<std::string> cancel_reason;
+  std::string reminder_state = "none";
+  Instant created_at{};
+  Instant updated_at{};
+};
+
+struct BookingQuery {
+  Instant from{};  // start_utc >= from
+  Instant to{};    // start_utc < to
+  std::optional<std::string> staff;
+  std::optional<std::int64_t> client_id;
+  bool include_cancelled = false;
+};
+
+class BookingStore {
+ public:
+  explicit BookingStore(Database& db) : db_(db) {}
+
+  std::int64_t insert(const BookingRecord& booking);
+  std::optional<BookingRecord> find(std::int64_t id);
+  // Writes every field except id and created_at.
+  void update(const BookingRecord& booking);
+  // Ordered by start time, then id.
+  std::vector<BookingRecord> list(const BookingQuery& query);
+  // Booked (not cancelled or marked) visits of one staff member starting in
+  // [from, to): candidates for an overlap check.
+  std::vector<BookingRecord> booked_for_staff(const std::string& staff, Instant from, Instant to);
+
+ private:
+  Database& db_;
+};
+
+}  // namespace paminna::store

@@ -1,0 +1,165 @@
+// Clients, consents and bookings against a real SQLite file.
+#include <gtest/gtest.h>
+
+#include "store/booking_store.h"
+#include "store/client_store.h"
+#include "store/consent_store.h"
+#include "store/open_store.h"
+#include "support/temp_dir.h"
+
+namespace paminna::store {
+namespace {
+
+using namespace std::chrono;
+
+Instant at(const char* text) {
+  return *parse_utc(text);
+}
+
+class OfficeStoreTest : public ::testing::Test {
+ protected:
+  test::TempDir dir;
+  OpenedStore opened = open_store(dir / "paminna.db", 1000);
+  Database& db = *opened.db;
+  ClientStore clients{db};
+  ConsentStore consents{db};
+  BookingStore bookings{db};
+
+  std::int64_t add_client(const std::string& ref, Instant now) {
+    ClientRecord c;
+    c.ref = ref;
+    c.phone = "+46701234567";
+    c.language = Language::ar;
+    c.born = *parse_date("2013-02-01");
+    c.created_at = now;
+    c.last_contact_at = now;
+    return clients.insert(c);
+  }
+
+  std::int64_t add_booking(std::int64_t client, const std::string& staff, Instant start) {
+    BookingRecord b;
+    b.client_id = client;
+    b.staff = staff;
+    b.start = start;
+    b.minutes = 60;
+    b.interpreter_language = "arabiska";
+    b.interpreter_booking = "T-991";
+    b.created_at = start - days{3};
+    b.updated_at = b.created_at;
+    return bookings.insert(b);
+  }
+};
+
+TEST_F(OfficeStoreTest, MigrationCreatesTheTables) {
+  EXPECT_GE(opened.migration.to, 2);
+  EXPECT_GE(schema_version(db), 2);
+}
+
+TEST_F(OfficeStoreTest, ClientRoundTrip) {
+  const auto id = add_client("K-2026-0042", at("2026-11-20T08:00:00Z"));
+  const auto c = clients.find_by_ref("K-2026-0042");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->id, id);
+  EXPECT_EQ(c->phone, "+46701234567");
+  EXPECT_EQ(c->language, Language::ar);
+  EXPECT_EQ(format_date(*c->born), "2013-02-01");
+  EXPECT_FALSE(c->closed);
+  EXPECT_FALSE(clients.find_by_ref("K-2026-0043").has_value());
+}
+
+TEST_F(OfficeStoreTest, DuplicateReferenceIsRefusedByTheSchema) {
+  add_client("K-1", at("2026-11-20T08:00:00Z"));
+  EXPECT_THROW(add_client("K-1", at("2026-11-20T08:00:00Z")), StoreError);
+}
+
+TEST_F(OfficeStoreTest, LastContactOnlyMovesForward) {  // R9
+  const auto id = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  clients.touch(id, at("2026-12-01T08:00:00Z"));
+  clients.touch(id, at("2026-11-21T08:00:00Z"));
+  EXPECT_EQ(clients.find(id)->last_contact_at, at("2026-12-01T08:00:00Z"));
+}
+
+TEST_F(OfficeStoreTest, ConsentHistoryIsAppendOnly) {  // R2
+  const auto id = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  const auto guardian =
+      clients.add_guardian({0, id, std::nullopt, "+46709876543", Language::sv, at("2026-11-20T08:00:00Z")});
+  EXPECT_EQ(consents.state(id, guardian, "sms"), ConsentState::none);
+  consents.append(
+      {0, id, guardian, "sms", ConsentEventKind::grant, "victim-form", at("2026-11-20T08:01:00Z"), 1000, "AL"});
+  consents.append(
+      {0, id, guardian, "sms", ConsentEventKind::withdraw, std::nullopt, at("2026-11-21T08:01:00Z"), 1000, "BK"});
+  EXPECT_EQ(consents.state(id, guardian, "sms"), ConsentState::withdrawn);
+  // The client's own consent is a different person's history.
+  EXPECT_EQ(consents.state(id, std::nullopt, "sms"), ConsentState::none);
+  const auto history = consents.history(id);
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[0].kind, ConsentEventKind::grant);
+  EXPECT_EQ(history[0].source, "victim-form");
+  EXPECT_EQ(history[1].actor, "BK");
+}
+
+TEST_F(OfficeStoreTest, BookingsByDayStaffAndClient) {
+  const auto a = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  const auto b = add_client("K-2", at("2026-11-20T08:00:00Z"));
+  add_booking(a, "AL", at("2026-11-24T09:00:00Z"));
+  const auto second = add_booking(b, "BK", at("2026-11-24T08:00:00Z"));
+  add_booking(b, "AL", at("2026-11-25T09:00:00Z"));
+  BookingQuery day{at("2026-11-23T23:00:00Z"), at("2026-11-24T23:00:00Z"), std::nullopt, std::nullopt, false};
+  const auto rows = bookings.list(day);
+  ASSERT_EQ(rows.size(), 2U);
+  EXPECT_EQ(rows[0].id, second);  // ordered by start
+  day.staff = "AL";
+  EXPECT_EQ(bookings.list(day).size(), 1U);
+  day.staff.reset();
+  day.client_id = b;
+  EXPECT_EQ(bookings.list(day).size(), 1U);
+}
+
+TEST_F(OfficeStoreTest, CancelledBookingsAreHiddenUnlessAsked) {
+  const auto a = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  const auto id = add_booking(a, "AL", at("2026-11-24T09:00:00Z"));
+  auto b = *bookings.find(id);
+  b.status = BookingStatus::cancelled;
+  b.cancel_reason = "sick";
+  bookings.update(b);
+  BookingQuery day{at("2026-11-23T23:00:00Z"), at("2026-11-24T23:00:00Z"), std::nullopt, std::nullopt, false};
+  EXPECT_TRUE(bookings.list(day).empty());
+  day.include_cancelled = true;
+  ASSERT_EQ(bookings.list(day).size(), 1U);
+  EXPECT_EQ(bookings.list(day)[0].cancel_reason, "sick");
+  EXPECT_TRUE(bookings.booked_for_staff("AL", at("2026-11-24T00:00:00Z"), at("2026-11-25T00:00:00Z")).empty());
+}
+
+TEST_F(OfficeStoreTest, ReminderStateReadsNoneUntilRemindersExist) {  // R1
+  const auto a = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  EXPECT_EQ(bookings.find(add_booking(a, "AL", at("2026-11-24T09:00:00Z")))->reminder_state, "none");
+}
+
+TEST_F(OfficeStoreTest, PurgeRemovesPeopleAndKeepsAnonymousVisits) {  // R9
+  const auto old_client = add_client("K-OLD", at("2024-01-10T08:00:00Z"));
+  clients.add_guardian({0, old_client, "Namn", "+46709876543", Language::sv, at("2024-01-10T08:00:00Z")});
+  consents.append({0, old_client, std::nullopt, "sms", ConsentEventKind::grant, "phone", at("2024-01-10T08:00:00Z"),
+                   std::nullopt, std::nullopt});
+  const auto old_visit = add_booking(old_client, "AL", at("2024-01-15T09:00:00Z"));
+  const auto recent = add_client("K-NEW", at("2026-11-01T08:00:00Z"));
+  add_booking(recent, "AL", at("2026-11-24T09:00:00Z"));
+
+  const auto counts = clients.purge_inactive(at("2024-11-24T00:00:00Z"));
+  EXPECT_EQ(counts.clients, 1);
+  EXPECT_EQ(counts.guardians, 1);
+  EXPECT_EQ(counts.consents, 1);
+  EXPECT_EQ(counts.bookings_anonymised, 1);
+  EXPECT_FALSE(clients.find_by_ref("K-OLD").has_value());
+  EXPECT_TRUE(consents.history(old_client).empty());
+  const auto visit = bookings.find(old_visit);
+  ASSERT_TRUE(visit.has_value());
+  EXPECT_FALSE(visit->client_id.has_value());
+  EXPECT_FALSE(visit->interpreter_booking.has_value());
+  EXPECT_EQ(visit->staff, "AL");
+  EXPECT_TRUE(clients.find_by_ref("K-NEW").has_value());
+  // Nothing more to do the second time.
+  EXPECT_EQ(clients.purge_inactive(at("2024-11-24T00:00:00Z")).clients, 0);
+}
+
+}  // namespace
+}  // namespace paminna::store

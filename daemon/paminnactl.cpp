@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   paminna::ctl::add_client_commands(app, run);
   paminna::ctl::add_booking_commands(app, run);
   paminna::ctl::add_phone_commands(app, run);
+  paminna::ctl::add_callback_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -13,7 +13,8 @@
 
 namespace {
 
-constexpr const char* kDescription = R"(paminnad - SMS reminders, callback deadlines and phone hours for a victim-support office.
+constexpr const char* kDescription =
+    R"(paminnad - SMS reminders, callback deadlines and phone hours for a victim-support office.
 
 Runs in the foreground. Without --config it runs on embedded defaults: database
 paminna-local/paminna.db, control socket paminna-local/control.sock, console SMS sink,

@@ -1,8 +1,8 @@
 #include "sms/console_gateway.h"
 
-#include <boost/asio/post.hpp>
 #include <fcntl.h>
 #include <unistd.h>
+#include <boost/asio/post.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -59,7 +59,8 @@ void ConsoleGateway::send(SmsRequest request, SendCallback done) {
     }
   }
   // Never complete from inside send() (sms_gateway.h).
-  boost::asio::post(io_, [done = std::move(done), outcome = std::move(outcome)]() mutable { done(std::move(outcome)); });
+  boost::asio::post(io_,
+                    [done = std::move(done), outcome = std::move(outcome)]() mutable { done(std::move(outcome)); });
 }
 
 }  // namespace paminna::sms

@@ -16,9 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "domain/callback_rules.h"
 #include "domain/phone_schedule.h"
-#include "log/logging.h"
+#include "domain/reminder_policy.h"
+#include "domain/reminder_state.h"
 #include "domain/template_set.h"
+#include "log/logging.h"
 #include "sms/generic_gateway.h"
 
 namespace paminna {
@@ -63,17 +66,17 @@ struct RetentionConfig {
 // [phone]: R6 hours and R7 presence, and where the state is published.
 struct PhoneConfig {
   PhoneSchedule schedule = PhoneSchedule::office_default();
-  std::vector<std::string> roster;          // staff ids (initials) who answer the phone; empty: not tracked
-  std::filesystem::path state_file;         // JSON state; empty: not written
-  std::filesystem::path status_file;        // one word (open|closed|internal) for dialplans; empty: not written
-  std::string webhook_url;                  // JSON POST on every change; empty: none
+  std::vector<std::string> roster;              // staff ids (initials) who answer the phone; empty: not tracked
+  std::filesystem::path state_file;             // JSON state; empty: not written
+  std::filesystem::path status_file;            // one word (open|closed|internal) for dialplans; empty: not written
+  std::string webhook_url;                      // JSON POST on every change; empty: none
   std::chrono::seconds webhook_retry_max{300};  // the longest wait between two webhook attempts
 };
 
 // [sms]: which gateway, how to reach it, and how texts are written.
 struct SmsConfig {
-  std::string gateway;  // console | 46elks | twilio | generic
-  std::string sender;   // alphanumeric sender id or a number (domain/sender_id.h)
+  std::string gateway;      // console | 46elks | twilio | generic
+  std::string sender;       // alphanumeric sender id or a number (domain/sender_id.h)
   std::string credentials;  // a file, or a name in $CREDENTIALS_DIRECTORY
   std::string base_url;     // empty: the provider's own
   std::chrono::milliseconds connect_timeout{};
@@ -93,6 +96,24 @@ struct SmsConfig {
   [[nodiscard]] std::string place(Language language, const std::string& kind) const;
 };
 
+// [reminders]: when the day-before SMS goes, how failures are retried.
+struct RemindersConfig {
+  ReminderPolicy policy;
+  BackoffPolicy backoff;
+  enum class UnknownOutcome { resend, hold } unknown_outcome = UnknownOutcome::resend;
+  bool cancellation_sms = false;
+  int batch_size = 0;
+  std::chrono::seconds gateway_pause{};  // wait before probing a paused gateway
+};
+
+// [callbacks]: R5 deadlines, R8 attempts, escalation in the logs, the Asterisk spool.
+struct CallbacksConfig {
+  CallbackRules rules;
+  std::filesystem::path asterisk_spool;     // a mailbox folder (holds INBOX/); empty: no spool watcher
+  std::string mailbox;                      // the mailbox's name as shown on tasks ("1000@default")
+  std::chrono::seconds rescan_every{3600};  // safety-net rescan of the spool; inotify does the work
+};
+
 struct Config {
   std::filesystem::path source;  // the file it came from; empty for embedded defaults
   OfficeConfig office;
@@ -102,7 +123,9 @@ struct Config {
   BookingsConfig bookings;
   RetentionConfig retention;
   PhoneConfig phone;
+  CallbacksConfig callbacks;
   SmsConfig sms;
+  RemindersConfig reminders;
   // Not errors, but worth a look (a template longer than max_segments); logged at load.
   std::vector<std::string> warnings;
 };

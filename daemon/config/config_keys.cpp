@@ -1,9 +1,9 @@
 #include "config/config_keys.h"
 
-#include <algorithm>
-#include <cctype>
-#include <array>
 #include <toml++/toml.h>
+#include <algorithm>
+#include <array>
+#include <cctype>
 
 #include "config/config_values.h"
 #include "config/phone_config.h"
@@ -85,11 +85,10 @@ const std::array kKeys{
                 }
                 c.daemon.socket_group = std::move(group);
               }},
-    ConfigKey{"daemon.busy_timeout_ms", "integer", "5000", "ms",
-              "How long a database write waits for another process's lock before failing.",
-              [](Config& c, const toml::node& n) {
-                c.daemon.busy_timeout_ms = static_cast<int>(as_integer(n, 0, 600000));
-              }},
+    ConfigKey{
+        "daemon.busy_timeout_ms", "integer", "5000", "ms",
+        "How long a database write waits for another process's lock before failing.",
+        [](Config& c, const toml::node& n) { c.daemon.busy_timeout_ms = static_cast<int>(as_integer(n, 0, 600000)); }},
     ConfigKey{"control.max_connections", "integer", "256", "",
               "Concurrent control connections; one more is answered with an error and closed.",
               [](Config& c, const toml::node& n) {
@@ -100,15 +99,15 @@ const std::array kKeys{
               [](Config& c, const toml::node& n) {
                 c.control.max_line_bytes = static_cast<std::size_t>(as_integer(n, 1024, 64 << 20));
               }},
-    ConfigKey{"control.idle_timeout", "integer", "60", "s",
-              "A connection that sends nothing for this long is closed.",
+    ConfigKey{"control.idle_timeout", "integer", "60", "s", "A connection that sends nothing for this long is closed.",
               [](Config& c, const toml::node& n) { c.control.idle_timeout = as_seconds(n, 1, 86400); }},
     ConfigKey{"control.max_output_bytes", "integer", "16777216", "bytes",
               "Replies queued for a client that does not read; past this the connection is closed.",
               [](Config& c, const toml::node& n) {
                 c.control.max_output_bytes = static_cast<std::size_t>(as_integer(n, 65536, 1 << 30));
               }},
-    ConfigKey{"log.level", "string", R"("info")", "", "debug, info, warn or error. Also settable at run time (log.level).",
+    ConfigKey{"log.level", "string", R"("info")", "",
+              "debug, info, warn or error. Also settable at run time (log.level).",
               [](Config& c, const toml::node& n) {
                 auto level = log::parse_level(as_string(n, 16));
                 if (!level) {
@@ -125,31 +124,30 @@ const std::array kKeys{
                 }
                 c.log.target = *target;
               }},
-    ConfigKey{"bookings.warn_beyond_days", "integer", "14", "days",
-              "booking.add warns (does not refuse) when a visit is further ahead than this (R4: within two weeks).",
-              [](Config& c, const toml::node& n) {
-                c.bookings.warn_beyond_days = static_cast<int>(as_integer(n, 1, 365));
-              }},
+    ConfigKey{
+        "bookings.warn_beyond_days", "integer", "14", "days",
+        "booking.add warns (does not refuse) when a visit is further ahead than this (R4: within two weeks).",
+        [](Config& c, const toml::node& n) { c.bookings.warn_beyond_days = static_cast<int>(as_integer(n, 1, 365)); }},
     ConfigKey{"bookings.reopen_within_days", "integer", "14", "days",
               "client.add for a case closed less than this long ago reopens it; later needs a new case (R10).",
               [](Config& c, const toml::node& n) {
                 c.bookings.reopen_within_days = static_cast<int>(as_integer(n, 0, 365));
               }},
-    ConfigKey{"bookings.default_minutes", "integer", "60", "min", "Length of a visit when booking.add gives none.",
-              [](Config& c, const toml::node& n) {
-                c.bookings.default_minutes = static_cast<int>(as_integer(n, 5, 480));
-              }},
-    ConfigKey{"retention.keep_days", "integer", "730", "days",
-              "A client's records are purged this long after the last contact (R9: two years). Visits stay, "
-              "anonymised, for counts.",
-              [](Config& c, const toml::node& n) {
-                c.retention.keep_days = static_cast<int>(as_integer(n, 30, 3650));
-              }},
+    ConfigKey{
+        "bookings.default_minutes", "integer", "60", "min", "Length of a visit when booking.add gives none.",
+        [](Config& c, const toml::node& n) { c.bookings.default_minutes = static_cast<int>(as_integer(n, 5, 480)); }},
+    ConfigKey{
+        "retention.keep_days", "integer", "730", "days",
+        "A client's records are purged this long after the last contact (R9: two years). Visits stay, "
+        "anonymised, for counts.",
+        [](Config& c, const toml::node& n) { c.retention.keep_days = static_cast<int>(as_integer(n, 30, 3650)); }},
     ConfigKey{"retention.run_hour", "integer", "3", "h", "Local hour of the daily retention run.",
               [](Config& c, const toml::node& n) { c.retention.run_hour = static_cast<int>(as_integer(n, 0, 23)); }},
-    ConfigKey{"phone.hours", "table", R"({ tuesday = ["09:00-15:30"], wednesday = ["09:00-15:30"], thursday = ["09:00-15:30"], friday = ["09:00-15:30"] })",
-              "local HH:MM-HH:MM", "Open phone hours per weekday (R6). Days not listed are closed.",
-              [](Config& c, const toml::node& n) { config::apply_phone_hours(c.phone, n); }},
+    ConfigKey{
+        "phone.hours", "table",
+        R"({ tuesday = ["09:00-15:30"], wednesday = ["09:00-15:30"], thursday = ["09:00-15:30"], friday = ["09:00-15:30"] })",
+        "local HH:MM-HH:MM", "Open phone hours per weekday (R6). Days not listed are closed.",
+        [](Config& c, const toml::node& n) { config::apply_phone_hours(c.phone, n); }},
     ConfigKey{"phone.lunch", "string or list", R"("12:00-13:00")", "local HH:MM-HH:MM",
               "Closed break(s) of every day, cutting the open hours (R6 lunch). \"\" for none.",
               [](Config& c, const toml::node& n) { config::apply_phone_lunch(c.phone, n); }},
@@ -201,11 +199,17 @@ std::span<const ConfigKey> config_keys() {
     std::vector<ConfigKey> keys(kKeys.begin(), kKeys.end());
     const auto sms = sms_config_keys();
     keys.insert(keys.end(), sms.begin(), sms.end());
+    const auto callbacks = callback_config_keys();
+    keys.insert(keys.end(), callbacks.begin(), callbacks.end());
+    const auto reminders = reminder_config_keys();
+    keys.insert(keys.end(), reminders.begin(), reminders.end());
     return keys;
   }();
   return all;
 }
 
-std::vector<std::string> check_config(const Config& config) { return config::check_phone_config(config.phone); }
+std::vector<std::string> check_config(const Config& config) {
+  return config::check_phone_config(config.phone);
+}
 
 }  // namespace paminna

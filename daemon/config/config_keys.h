@@ -37,6 +37,8 @@ std::span<const ConfigKey> config_keys();
 
 // The keys of each area, in their own files.
 std::span<const ConfigKey> sms_config_keys();
+std::span<const ConfigKey> callback_config_keys();
+std::span<const ConfigKey> reminder_config_keys();
 
 // Checks that need several keys at once, run after every key is applied; each
 // message names the keys it is about.

@@ -1,10 +1,10 @@
 // [sms]: the gateway, the sender, and the texts.
 #include <fmt/format.h>
 
+#include <toml++/toml.h>
 #include <array>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "config/config_keys.h"
 #include "config/config_values.h"
@@ -156,8 +156,7 @@ void load_templates(Config& c, const std::filesystem::path& folder) {
       const auto length = measure_sms(example);
       if (length && static_cast<int>(length->segments) > c.sms.max_segments) {
         c.warnings.push_back(fmt::format("sms.templates: {}/{} renders to {} segments, more than sms.max_segments = {}",
-                                         to_string(language), to_string(kind), length->segments,
-                                         c.sms.max_segments));
+                                         to_string(language), to_string(kind), length->segments, c.sms.max_segments));
       }
     }
   }
@@ -199,13 +198,13 @@ const std::array kSmsKeys{
               [](Config& c, const toml::node& n) {
                 c.sms.connect_timeout = std::chrono::milliseconds(as_integer(n, 100, 60000));
               }},
-    ConfigKey{"sms.timeout_ms", "integer", "15000", "ms",
-              "Whole-request timeout; a timeout after sending is an unknown outcome.",
-              [](Config& c, const toml::node& n) { c.sms.timeout = std::chrono::milliseconds(as_integer(n, 100, 300000)); }},
-    ConfigKey{"sms.max_in_flight", "integer", "4", "", "Requests to the gateway at once.",
-              [](Config& c, const toml::node& n) {
-                c.sms.max_in_flight = static_cast<std::size_t>(as_integer(n, 1, 256));
-              }},
+    ConfigKey{
+        "sms.timeout_ms", "integer", "15000", "ms",
+        "Whole-request timeout; a timeout after sending is an unknown outcome.",
+        [](Config& c, const toml::node& n) { c.sms.timeout = std::chrono::milliseconds(as_integer(n, 100, 300000)); }},
+    ConfigKey{
+        "sms.max_in_flight", "integer", "4", "", "Requests to the gateway at once.",
+        [](Config& c, const toml::node& n) { c.sms.max_in_flight = static_cast<std::size_t>(as_integer(n, 1, 256)); }},
     ConfigKey{"sms.rate_per_second", "number", "5", "1/s", "Token-bucket rate towards the gateway; 0: unlimited.",
               [](Config& c, const toml::node& n) { c.sms.rate_per_second = as_number(n, 0, 10000); }},
     ConfigKey{"sms.burst", "number", "5", "", "Requests that may start back to back.",
@@ -218,22 +217,24 @@ const std::array kSmsKeys{
     ConfigKey{"sms.max_segments", "integer", "2", "",
               "A template rendering to more segments than this is reported at load.",
               [](Config& c, const toml::node& n) { c.sms.max_segments = static_cast<int>(as_integer(n, 1, 10)); }},
-    ConfigKey{"sms.places", "table", R"({ sv = { office = "på mottagningen", phone = "per telefon", home = "hemma hos dig" }, en = { office = "at the office", phone = "by phone", home = "at your home" }, ar = { office = "في المكتب", phone = "عبر الهاتف", home = "في منزلك" } })",
-              "", "How {place} reads per language and kind of visit (office, phone, home). Keep it discreet.",
-              [](Config& c, const toml::node& n) {
-                for (const auto& [language_key, kinds] : as_table(n)) {
-                  const auto language = parse_language(language_key.str());
-                  if (!language) {
-                    throw ConfigValueError(language.error());
-                  }
-                  for (const auto& [kind, text] : as_table(kinds)) {
-                    if (kind.str() != "office" && kind.str() != "phone" && kind.str() != "home") {
-                      throw ConfigValueError(fmt::format("unknown kind of visit '{}' (office, phone, home)", kind.str()));
-                    }
-                    c.sms.places[{*language, std::string(kind.str())}] = as_string(text, 120);
-                  }
-                }
-              }},
+    ConfigKey{
+        "sms.places", "table",
+        R"({ sv = { office = "på mottagningen", phone = "per telefon", home = "hemma hos dig" }, en = { office = "at the office", phone = "by phone", home = "at your home" }, ar = { office = "في المكتب", phone = "عبر الهاتف", home = "في منزلك" } })",
+        "", "How {place} reads per language and kind of visit (office, phone, home). Keep it discreet.",
+        [](Config& c, const toml::node& n) {
+          for (const auto& [language_key, kinds] : as_table(n)) {
+            const auto language = parse_language(language_key.str());
+            if (!language) {
+              throw ConfigValueError(language.error());
+            }
+            for (const auto& [kind, text] : as_table(kinds)) {
+              if (kind.str() != "office" && kind.str() != "phone" && kind.str() != "home") {
+                throw ConfigValueError(fmt::format("unknown kind of visit '{}' (office, phone, home)", kind.str()));
+              }
+              c.sms.places[{*language, std::string(kind.str())}] = as_string(text, 120);
+            }
+          }
+        }},
     ConfigKey{"sms.generic", "table", "{}", "",
               "The generic HTTP gateway (sms.gateway = \"generic\"): method, url, headers, body_type, body with "
               "{to} {from} {text} {reference} {username} {password}, basic_auth, accepted/retry/rejected/unavailable "
@@ -250,11 +251,24 @@ const std::array kSmsKeys{
     ConfigKey{"sms.templates", "path", R"("")", "",
               "Folder with sv/, en/, ar/ each holding reminder.txt, moved.txt, cancelled.txt; empty: the built-in "
               "texts (the same as config/templates). An unknown placeholder is an error.",
-              [](Config& c, const toml::node& n) { load_templates(c, as_string(n, 500)); }},
+              [](Config& c, const toml::node& n) {
+                load_templates(c, as_string(n, 500));
+                // R12: every text tells the client to call or SMS the office.
+                if (c.office.phone.empty()) {
+                  if (c.sms.gateway != "console") {
+                    throw ConfigValueError(
+                        "office.phone is required: every text tells the client which number to "
+                        "call or SMS (R12)");
+                  }
+                  c.warnings.emplace_back("office.phone is empty: texts will not say which number to call");
+                }
+              }},
 };
 
 }  // namespace
 
-std::span<const ConfigKey> sms_config_keys() { return kSmsKeys; }
+std::span<const ConfigKey> sms_config_keys() {
+  return kSmsKeys;
+}
 
 }  // namespace paminna

@@ -25,7 +25,7 @@ void Responder::result(json value) const {
     return;
   }
   send_(json{{"jsonrpc", "2.0"}, {"id", id_}, {"result", std::move(value)}}.dump(-1, ' ', false,
-                                                                                   json::error_handler_t::replace));
+                                                                                 json::error_handler_t::replace));
 }
 
 void Responder::error(const RpcError& error) const {
@@ -56,7 +56,9 @@ std::vector<std::pair<std::string, MethodInfo>> MethodTable::list() const {
 
 namespace {
 
-bool valid_id(const json& id) { return id.is_string() || id.is_number_integer() || id.is_null(); }
+bool valid_id(const json& id) {
+  return id.is_string() || id.is_number_integer() || id.is_null();
+}
 
 }  // namespace
 
@@ -69,9 +71,9 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     return;
   }
   if (!request.is_object()) {
-    send(error_line(nullptr, error_code::invalid_request,
-                    request.is_array() ? "invalid request: batches are not supported"
-                                       : "invalid request: expected a JSON object"));
+    send(error_line(
+        nullptr, error_code::invalid_request,
+        request.is_array() ? "invalid request: batches are not supported" : "invalid request: expected a JSON object"));
     return;
   }
   const auto id_it = request.find("id");
@@ -81,9 +83,7 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     send(error_line(nullptr, error_code::invalid_request, "invalid request: id must be a string or an integer"));
     return;
   }
-  auto fail = [&](int code, const std::string& message) {
-    send(error_line(id, code, message));
-  };
+  auto fail = [&](int code, const std::string& message) { send(error_line(id, code, message)); };
   const auto version = request.find("jsonrpc");
   if (version == request.end() || *version != "2.0") {
     fail(error_code::invalid_request, "invalid request: jsonrpc must be \"2.0\"");
@@ -126,6 +126,11 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
       }
     }
     method->second.handler(context, params, respond);
+    if (method->second.info.mutating) {
+      for (const auto& listener : after_change_) {
+        listener();
+      }
+    }
   } catch (const RpcError& e) {
     respond.error(e);
   } catch (const store::StoreError& e) {

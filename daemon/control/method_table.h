@@ -59,12 +59,17 @@ class MethodTable {
 
   [[nodiscard]] std::vector<std::pair<std::string, MethodInfo>> list() const;
 
+  // Called after a state-changing method's handler returns, so a component
+  // whose plans depend on the store (the reminder dispatcher) can re-arm.
+  void after_change(std::function<void()> listener) { after_change_.push_back(std::move(listener)); }
+
  private:
   struct Method {
     MethodInfo info;
     AsyncHandler handler;
   };
   std::map<std::string, Method> methods_;
+  std::vector<std::function<void()>> after_change_;
 };
 
 std::string error_line(const nlohmann::json& id, int code, const std::string& message,

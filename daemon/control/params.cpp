@@ -96,8 +96,9 @@ std::optional<std::int64_t> Params::optional_int(const std::string& name, std::i
     throw RpcError::invalid_params(name, fmt::format("must be an integer, not {}", value->type_name()));
   }
   // A non-negative JSON number may be unsigned and above INT64_MAX: out of range, never wrapped around.
-  const bool too_big = value->is_number_unsigned() &&
-                       value->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const bool too_big =
+      value->is_number_unsigned() &&
+      value->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   const auto v = too_big ? std::int64_t{0} : value->get<std::int64_t>();
   if (too_big || v < min || v > max) {
     throw RpcError::invalid_params(name, fmt::format("must be between {} and {}", min, max));

@@ -31,8 +31,8 @@ constexpr int invalid_params = -32602;
 constexpr int internal_error = -32603;
 // Application codes (-32000 .. -32099 are reserved by JSON-RPC for servers)
 constexpr int too_many_connections = -32000;
-constexpr int not_found = -32001;         // an id that names nothing
-constexpr int conflict = -32002;          // valid request, but the current state forbids it
+constexpr int not_found = -32001;          // an id that names nothing
+constexpr int conflict = -32002;           // valid request, but the current state forbids it
 constexpr int store_unavailable = -32003;  // the database failed; nothing was changed
 constexpr int permission_denied = -32004;
 constexpr int config_invalid = -32005;

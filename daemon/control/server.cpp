@@ -1,11 +1,11 @@
 #include "control/server.h"
 
-#include <boost/asio/write.hpp>
 #include <fmt/format.h>
 #include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <boost/asio/write.hpp>
 
 #include <array>
 #include <cerrno>
@@ -167,7 +167,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 Server::Server(asio::io_context& io, const MethodTable& methods, ServerLimits limits)
     : io_(io), methods_(methods), limits_(limits), acceptor_(io), accept_retry_(io) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 namespace {
 
@@ -180,10 +182,10 @@ void check_folder(const fs::path& folder) {
   }
   // Some systems ignore a socket file's own mode, so the folder is the real gate.
   if ((st.st_mode & S_IRWXO) != 0) {
-    throw ServerSetupError(fmt::format(
-        "socket folder {} is accessible to all users (mode {:o}); make it 0750 or 0700 so only the daemon "
-        "and its group reach the control socket",
-        folder.string(), st.st_mode & 0777));
+    throw ServerSetupError(
+        fmt::format("socket folder {} is accessible to all users (mode {:o}); make it 0750 or 0700 so only the daemon "
+                    "and its group reach the control socket",
+                    folder.string(), st.st_mode & 0777));
   }
 }
 
@@ -298,7 +300,9 @@ void Server::reject(stream::socket socket) {
   socket.close(ignored);
 }
 
-void Server::closed(const std::shared_ptr<Connection>& connection) { connections_.erase(connection); }
+void Server::closed(const std::shared_ptr<Connection>& connection) {
+  connections_.erase(connection);
+}
 
 void Server::stop() {
   if (stopped_) {

@@ -42,7 +42,8 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
 }  // namespace
 
 std::filesystem::path default_socket_path() {
-  if (const char* env = std::getenv("PAMINNA_SOCKET"); env != nullptr && *env != '\0') {  // NOLINT(concurrency-mt-unsafe)
+  if (const char* env = std::getenv("PAMINNA_SOCKET");
+      env != nullptr && *env != '\0') {  // NOLINT(concurrency-mt-unsafe)
     return env;
   }
   std::error_code ec;
@@ -68,16 +69,16 @@ tl::expected<nlohmann::json, CallError> Client::call(const std::string& method, 
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
     const int error = errno;
     if (error == ENOENT || error == ECONNREFUSED) {
-      return tl::unexpected(CallError{exit_code::not_running,
-                                      fmt::format("paminnad is not running (no daemon at {})", path), nullptr});
+      return tl::unexpected(
+          CallError{exit_code::not_running, fmt::format("paminnad is not running (no daemon at {})", path), nullptr});
     }
     if (error == EACCES || error == EPERM) {
-      return tl::unexpected(CallError{
-          exit_code::no_permission,
-          fmt::format("permission denied on {}: ask for membership of the daemon's group", path), nullptr});
+      return tl::unexpected(
+          CallError{exit_code::no_permission,
+                    fmt::format("permission denied on {}: ask for membership of the daemon's group", path), nullptr});
     }
-    return tl::unexpected(CallError{exit_code::protocol, fmt::format("connect {}: {}", path, std::strerror(error)),
-                                    nullptr});
+    return tl::unexpected(
+        CallError{exit_code::protocol, fmt::format("connect {}: {}", path, std::strerror(error)), nullptr});
   }
   const nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
   std::string line = request.dump() + "\n";
@@ -104,8 +105,8 @@ tl::expected<nlohmann::json, CallError> Client::call(const std::string& method, 
     }
     const auto n = ::recv(fd.get(), buffer, sizeof buffer, 0);
     if (n <= 0) {
-      return tl::unexpected(CallError{exit_code::protocol, "the daemon closed the connection without replying",
-                                      nullptr});
+      return tl::unexpected(
+          CallError{exit_code::protocol, "the daemon closed the connection without replying", nullptr});
     }
     reply.append(buffer, static_cast<std::size_t>(n));
   }

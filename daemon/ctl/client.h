@@ -16,11 +16,11 @@ namespace paminna::ctl {
 
 namespace exit_code {
 constexpr int ok = 0;
-constexpr int daemon_error = 1;    // the daemon answered with an error
+constexpr int daemon_error = 1;  // the daemon answered with an error
 constexpr int usage = 2;
-constexpr int not_running = 3;     // no socket, or nobody listening
-constexpr int no_permission = 4;   // the socket exists but we may not use it
-constexpr int protocol = 5;        // timeout, garbage, connection dropped
+constexpr int not_running = 3;    // no socket, or nobody listening
+constexpr int no_permission = 4;  // the socket exists but we may not use it
+constexpr int protocol = 5;       // timeout, garbage, connection dropped
 }  // namespace exit_code
 
 struct CallError {
@@ -31,7 +31,8 @@ struct CallError {
 
 class Client {
  public:
-  Client(std::filesystem::path socket, std::chrono::milliseconds timeout) : socket_(std::move(socket)), timeout_(timeout) {}
+  Client(std::filesystem::path socket, std::chrono::milliseconds timeout)
+      : socket_(std::move(socket)), timeout_(timeout) {}
   tl::expected<nlohmann::json, CallError> call(const std::string& method, const nlohmann::json& params);
 
  private:

@@ -31,8 +31,9 @@ using Printer = std::function<void(const nlohmann::json& result, std::ostream& o
 int call_and_print(CommandContext& context, const std::string& method, nlohmann::json params, const Printer& print);
 
 void add_core_commands(CLI::App& app, Runner& run);
-void add_client_commands(CLI::App& app, Runner& run);   // client, guardian, consent, audit, retention
+void add_client_commands(CLI::App& app, Runner& run);  // client, guardian, consent, audit, retention
 void add_booking_commands(CLI::App& app, Runner& run);
 void add_phone_commands(CLI::App& app, Runner& run);     // phone, staff
+void add_callback_commands(CLI::App& app, Runner& run);  // callback, voicemail, contact
 
 }  // namespace paminna::ctl

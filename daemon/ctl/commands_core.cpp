@@ -1,6 +1,7 @@
 // status, log-level, reload, methods, call.
 #include <fmt/format.h>
 
+#include <functional>
 #include <ostream>
 #include <sstream>
 
@@ -75,13 +76,21 @@ void print_status(const json& r, std::ostream& out) {
   table.add({"control", fmt::format("{} ({} connected, {} requests)", text(control["endpoint"]),
                                     text(control["connections"]), text(control["requests"]))});
   const auto& scheduler = r["scheduler"];
-  table.add({"scheduled", fmt::format("{} pending, next {}", text(scheduler["pending"]), text(scheduler["next_due_utc"]))});
-  for (const auto& [key, value] : r.items()) {
-    // Sections added by later modules print as "key  value" lines without code here.
-    if (value.is_object() && key != "database" && key != "control" && key != "scheduler") {
+  table.add(
+      {"scheduled", fmt::format("{} pending, next {}", text(scheduler["pending"]), text(scheduler["next_due_utc"]))});
+  // Sections added by modules print as "section.key  value" lines without code here.
+  std::function<void(const std::string&, const json&)> flatten = [&](const std::string& prefix, const json& value) {
+    if (value.is_object() && !value.empty()) {
       for (const auto& [sub, v] : value.items()) {
-        table.add({key + "." + sub, text(v)});
+        flatten(prefix + "." + sub, v);
       }
+    } else {
+      table.add({prefix, text(value)});
+    }
+  };
+  for (const auto& [key, value] : r.items()) {
+    if (value.is_object() && key != "database" && key != "control" && key != "scheduler") {
+      flatten(key, value);
     }
   }
   std::ostringstream body;

@@ -75,7 +75,9 @@ Instant Zone::start_of_day(LocalDays day) const {
   return resolve_lenient(LocalMinutes{day.time_since_epoch()});
 }
 
-LocalDays Zone::local_day(Instant utc) const { return floor<days>(to_local(utc)); }
+LocalDays Zone::local_day(Instant utc) const {
+  return floor<days>(to_local(utc));
+}
 
 namespace {
 

@@ -8,9 +8,9 @@
 #pragma once
 
 #include <chrono>
-#include <tl/expected.hpp>
 #include <string>
 #include <string_view>
+#include <tl/expected.hpp>
 
 #include "domain/time.h"
 

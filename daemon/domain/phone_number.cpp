@@ -16,8 +16,7 @@ std::string_view to_string(PhoneNumberError error) {
   return "invalid phone number";
 }
 
-tl::expected<PhoneNumber, PhoneNumberError> parse_phone_number(std::string_view text,
-                                                                std::string_view default_region) {
+tl::expected<PhoneNumber, PhoneNumberError> parse_phone_number(std::string_view text, std::string_view default_region) {
   const auto& util = *pn::PhoneNumberUtil::GetInstance();
   pn::PhoneNumber parsed;
   if (text.size() > 64 ||

@@ -26,8 +26,7 @@ struct PhoneNumber {
 
 // Parses what a person typed ("070-123 45 67", "+46 70 123 45 67") with
 // `default_region` (ISO 3166 alpha-2, "SE") for numbers without a country code.
-tl::expected<PhoneNumber, PhoneNumberError> parse_phone_number(std::string_view text,
-                                                                std::string_view default_region);
+tl::expected<PhoneNumber, PhoneNumberError> parse_phone_number(std::string_view text, std::string_view default_region);
 
 // As parse_phone_number, and refuses numbers that cannot receive SMS.
 tl::expected<std::string, PhoneNumberError> normalise_mobile(std::string_view text, std::string_view default_region);

@@ -13,7 +13,9 @@ Instant usual_due(const ReminderPolicy& policy, const Zone& zone, Instant visit_
 
 namespace {
 
-std::string hhmm(minutes m) { return fmt::format("{:02}:{:02}", m.count() / 60, m.count() % 60); }
+std::string hhmm(minutes m) {
+  return fmt::format("{:02}:{:02}", m.count() / 60, m.count() % 60);
+}
 
 }  // namespace
 

@@ -8,11 +8,12 @@ namespace paminna {
 
 namespace {
 
-constexpr std::array<std::pair<ReminderState, std::string_view>, 8> kNames{{
+constexpr std::array<std::pair<ReminderState, std::string_view>, 9> kNames{{
     {ReminderState::scheduled, "scheduled"},
     {ReminderState::sending, "sending"},
     {ReminderState::sent, "sent"},
     {ReminderState::retry, "retry"},
+    {ReminderState::held, "held"},
     {ReminderState::failed, "failed"},
     {ReminderState::skipped, "skipped"},
     {ReminderState::cancelled, "cancelled"},
@@ -51,8 +52,8 @@ std::optional<Instant> next_attempt(const BackoffPolicy& policy, int attempts, d
   }
   const int exponent = std::clamp(attempts - 1, 0, 30);
   const auto ceiling = std::min<std::int64_t>(policy.cap.count(), policy.base.count() << exponent);
-  const auto jitter = static_cast<std::int64_t>(std::floor(std::clamp(unit_random, 0.0, 1.0) *
-                                                           static_cast<double>(ceiling)));
+  const auto jitter =
+      static_cast<std::int64_t>(std::floor(std::clamp(unit_random, 0.0, 1.0) * static_cast<double>(ceiling)));
   Duration wait{jitter};
   if (retry_after && *retry_after > wait) {
     wait = *retry_after;

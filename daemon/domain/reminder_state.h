@@ -5,7 +5,9 @@
 //     ▲   │ ▲               │ │ │  retry later / unknown
 //     │   │ └──── due ───── │ │ └──────────────────────► retry ──(due)──► sending
 //     │   │                 │ │  rejected / out of tries
-//     │   │                 │ └────────────────────────► failed
+//     │   │                 │ ├────────────────────────► failed
+//     │   │                 │ │  unknown outcome, policy "hold"      resolve --sent / --resend
+//     │   │                 │ └────────────────────────► held ──────────────────► sent | scheduled
 //     │   │ consent withdrawn, booking changed at send time
 //     │   ├────────────────────────────────────────────► skipped
 //     │   │ booking cancelled or moved
@@ -24,6 +26,8 @@
 //      the unknown-outcome policy, never silently re-sent as new.
 //  I4. Nothing is sent at or after the visit's start (expired).
 //  I5. Consent and booking are checked again in the claim, not only at booking.
+//  I6. `held` waits for a person (reminder.resolve); it expires like any
+//      unsent reminder once the visit has begun.
 #pragma once
 
 #include <chrono>
@@ -34,7 +38,7 @@
 
 namespace paminna {
 
-enum class ReminderState { scheduled, sending, sent, retry, failed, skipped, cancelled, expired };
+enum class ReminderState { scheduled, sending, sent, retry, held, failed, skipped, cancelled, expired };
 
 std::string_view to_string(ReminderState state);
 std::optional<ReminderState> parse_reminder_state(std::string_view text);

@@ -8,10 +8,14 @@ namespace {
 
 constexpr auto level_of(std::string_view level) {
   using spdlog::level::level_enum;
-  if (level == "critical") return level_enum::critical;  // NOLINT(readability-braces-around-statements): table
-  if (level == "error") return level_enum::err;          // NOLINT(readability-braces-around-statements): table
-  if (level == "warn") return level_enum::warn;          // NOLINT(readability-braces-around-statements): table
-  if (level == "info") return level_enum::info;          // NOLINT(readability-braces-around-statements): table
+  if (level == "critical")
+    return level_enum::critical;  // NOLINT(readability-braces-around-statements): table
+  if (level == "error")
+    return level_enum::err;  // NOLINT(readability-braces-around-statements): table
+  if (level == "warn")
+    return level_enum::warn;  // NOLINT(readability-braces-around-statements): table
+  if (level == "info")
+    return level_enum::info;  // NOLINT(readability-braces-around-statements): table
   return level_enum::debug;
 }
 
@@ -23,9 +27,13 @@ constexpr std::array kCatalog{
 
 }  // namespace
 
-const EventInfo& info(Event event) { return kCatalog.at(static_cast<std::size_t>(event)); }
+const EventInfo& info(Event event) {
+  return kCatalog.at(static_cast<std::size_t>(event));
+}
 
-std::span<const EventInfo> catalog() { return kCatalog; }
+std::span<const EventInfo> catalog() {
+  return kCatalog;
+}
 
 std::optional<Event> find_event(std::string_view name) {
   for (const auto& entry : kCatalog) {

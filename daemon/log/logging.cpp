@@ -15,18 +15,25 @@
 namespace paminna::log {
 
 tl::expected<Target, std::string> parse_target(std::string_view text) {
-  if (text == "auto") return Target::automatic;       // NOLINT(readability-braces-around-statements): table
-  if (text == "stderr") return Target::stderr_text;   // NOLINT(readability-braces-around-statements): table
-  if (text == "journal") return Target::journal;      // NOLINT(readability-braces-around-statements): table
+  if (text == "auto")
+    return Target::automatic;  // NOLINT(readability-braces-around-statements): table
+  if (text == "stderr")
+    return Target::stderr_text;  // NOLINT(readability-braces-around-statements): table
+  if (text == "journal")
+    return Target::journal;  // NOLINT(readability-braces-around-statements): table
   return tl::unexpected(std::string("must be one of auto, stderr, journal"));
 }
 
 tl::expected<spdlog::level::level_enum, std::string> parse_level(std::string_view text) {
   using spdlog::level::level_enum;
-  if (text == "debug") return level_enum::debug;      // NOLINT(readability-braces-around-statements): table
-  if (text == "info") return level_enum::info;        // NOLINT(readability-braces-around-statements): table
-  if (text == "warn") return level_enum::warn;        // NOLINT(readability-braces-around-statements): table
-  if (text == "error") return level_enum::err;        // NOLINT(readability-braces-around-statements): table
+  if (text == "debug")
+    return level_enum::debug;  // NOLINT(readability-braces-around-statements): table
+  if (text == "info")
+    return level_enum::info;  // NOLINT(readability-braces-around-statements): table
+  if (text == "warn")
+    return level_enum::warn;  // NOLINT(readability-braces-around-statements): table
+  if (text == "error")
+    return level_enum::err;  // NOLINT(readability-braces-around-statements): table
   return tl::unexpected(std::string("must be one of debug, info, warn, error"));
 }
 
@@ -139,8 +146,12 @@ void configure(Target target, spdlog::level::level_enum level, std::string_view 
   spdlog::set_default_logger(std::move(logger));
 }
 
-void set_level(spdlog::level::level_enum level) { spdlog::set_level(level); }
+void set_level(spdlog::level::level_enum level) {
+  spdlog::set_level(level);
+}
 
-spdlog::level::level_enum current_level() { return spdlog::get_level(); }
+spdlog::level::level_enum current_level() {
+  return spdlog::get_level();
+}
 
 }  // namespace paminna::log

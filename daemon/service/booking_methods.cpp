@@ -5,6 +5,7 @@
 #include "domain/booking_rules.h"
 #include "service/office.h"
 #include "service/office_common.h"
+#include "service/reminder_planner.h"
 
 namespace paminna {
 
@@ -151,6 +152,7 @@ void register_booking_methods(const OfficeContext& office) {
           store::BookingStore bookings(office.db);
           b.id = bookings.insert(b);
           touch_client(office, b, now);
+          const auto reminder_note = plan_booking_reminders(office.db, office.config(), b, now);
           office.auditor.record(context, "booking.add", subject(b),
                                 json{{"client", ref},
                                      {"staff", b.staff},
@@ -159,7 +161,11 @@ void register_booking_methods(const OfficeContext& office) {
                                      {"first_visit", b.first_visit},
                                      {"warnings", warning_codes(warnings)}});
           tx.commit();
-          json result{{"booking", booking_view(office, b)}, {"warnings", warnings_json(warnings)}};
+          json result{{"booking", booking_view(office, require_booking(bookings, b.id))},
+                      {"warnings", warnings_json(warnings)}};
+          if (!reminder_note.empty()) {
+            result["reminder_note"] = reminder_note;
+          }
           return result;
         });
 
@@ -190,11 +196,16 @@ void register_booking_methods(const OfficeContext& office) {
           add_consent_warning(office, b, zone, warnings);
           bookings.update(b);
           touch_client(office, b, now);
+          const auto reminder_note = plan_booking_reminders(office.db, office.config(), b, now, true);
           office.auditor.record(
               context, "booking.move", subject(b),
               json{{"from_utc", format_utc(from)}, {"to_utc", format_utc(b.start)}, {"minutes", b.minutes}});
           tx.commit();
-          json result{{"booking", booking_view(office, b)}, {"warnings", warnings_json(warnings)}};
+          json result{{"booking", booking_view(office, require_booking(bookings, b.id))},
+                      {"warnings", warnings_json(warnings)}};
+          if (!reminder_note.empty()) {
+            result["reminder_note"] = reminder_note;
+          }
           result.update(time_pair(zone, "from", from));
           return result;
         });
@@ -215,10 +226,11 @@ void register_booking_methods(const OfficeContext& office) {
           b.cancel_reason = reason;
           b.updated_at = office.clock.now();
           bookings.update(b);
+          plan_booking_reminders(office.db, office.config(), b, b.updated_at);
           // The reason is free text and may name someone: it stays out of the audit trail.
           office.auditor.record(context, "booking.cancel", subject(b), json{{"start_utc", format_utc(b.start)}});
           tx.commit();
-          return json{{"booking", booking_view(office, b)}};
+          return json{{"booking", booking_view(office, require_booking(bookings, b.id))}};
         });
 
   m.add("booking.reassign", {"Give a booked visit to another staff member.", true},
@@ -270,10 +282,11 @@ void register_booking_methods(const OfficeContext& office) {
           b.updated_at = now;
           bookings.update(b);
           touch_client(office, b, now);
+          plan_booking_reminders(office.db, office.config(), b, now);
           office.auditor.record(context, "booking.mark", subject(b),
                                 json{{"from", to_string(from)}, {"to", to_string(to)}});
           tx.commit();
-          json result{{"booking", booking_view(office, b)}};
+          json result{{"booking", booking_view(office, require_booking(bookings, b.id))}};
           if (auto follow_up = mark_follow_up(to, b.first_visit)) {
             result["follow_up"] = *follow_up;
           }

@@ -4,6 +4,7 @@
 #include "control/params.h"
 #include "service/office.h"
 #include "service/office_common.h"
+#include "service/reminder_planner.h"
 
 namespace paminna {
 
@@ -144,6 +145,8 @@ json consent_change(const OfficeContext& office, const CallContext& context, con
   office.auditor.record(
       context, action, subject(client),
       json{{"person", person(guardian)}, {"channel", channel}, {"source", source ? json(*source) : json(nullptr)}});
+  // R2: a withdrawal stops reminders not yet sent; a grant gives the coming visits theirs.
+  replan_client(office.db, office.config(), client.id, now);
   tx.commit();
 
   const Zone zone(office.config().office.timezone);
@@ -265,6 +268,7 @@ void register_client_methods(const OfficeContext& office) {
           // Which fields changed, never their values (a name or number must not reach the audit trail).
           office.auditor.record(context, "client.update", subject(client),
                                 json{{"fields", changed}, {"status", client.closed ? "closed" : "open"}});
+          replan_client(office.db, office.config(), client.id, now);
           tx.commit();
           return json{{"client", client_view(office, *clients.find(client.id), reveal)}};
         });
@@ -297,6 +301,7 @@ void register_client_methods(const OfficeContext& office) {
           g.id = clients.add_guardian(g);
           clients.touch(client.id, now);
           office.auditor.record(context, "guardian.add", subject(client), json{{"guardian", g.id}});
+          replan_client(office.db, office.config(), client.id, now);
           tx.commit();
           return json{{"guardian", g.id}, {"client", client_view(office, *clients.find(client.id), reveal)}};
         });

@@ -4,15 +4,20 @@
 #include <systemd/sd-daemon.h>
 
 #include <fmt/format.h>
+#include <boost/asio/post.hpp>
 
 #include "config/config_loader.h"
 #include "log/events.h"
+#include "service/callback_service.h"
 #include "service/notify.h"
-#include "service/sms_gateway_factory.h"
 #include "service/office.h"
 #include "service/phone_service.h"
+#include "service/sms_gateway_factory.h"
 
 namespace paminna {
+
+// service/reminder_methods.cpp
+void register_reminders(Daemon& daemon);
 
 Daemon::Daemon(DaemonOptions options)
     : config_(std::make_shared<const Config>(std::move(options.config))), signals_(io_), watchdog_(io_) {
@@ -20,7 +25,9 @@ Daemon::Daemon(DaemonOptions options)
     auto clock = std::make_unique<ManualClock>(*options.fake_clock_start);
     manual_clock_ = clock.get();
     clock_ = std::move(clock);
-    auto timer = std::make_unique<ManualWallTimer>();
+    auto timer = std::make_unique<ManualWallTimer>(
+        [this] { return manual_clock_->now(); },
+        [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); });
     manual_timer_ = timer.get();
     timer_ = std::move(timer);
   } else {
@@ -61,7 +68,9 @@ void Daemon::start() {
   log::event(log::Event::GATEWAY_CONFIGURED, "provider={} sender={}", gateway_->provider(), config_->sms.sender);
   register_core_methods();
   register_office(*this);
-  register_phone(*this);
+  const auto phone = register_phone(*this);
+  register_callbacks(*this, *phone);
+  register_reminders(*this);
 
   const auto& c = config_->control;
   server_ = std::make_unique<control::Server>(
@@ -84,8 +93,7 @@ void Daemon::start() {
 }
 
 int Daemon::run() {
-  log::event(log::Event::DAEMON_READY, "socket={} database={}", server_->endpoint(),
-             config_->daemon.database.string());
+  log::event(log::Event::DAEMON_READY, "socket={} database={}", server_->endpoint(), config_->daemon.database.string());
   notify::ready("Ready");
   io_.run();
   return 0;

@@ -58,6 +58,13 @@ class Daemon {
   http::Transport& transport() { return *transport_; }
   sms::SmsGateway& gateway() { return *gateway_; }
 
+  // A section of `status` (and the problems that make the daemon unhealthy) from a module.
+  using StatusSection = std::function<nlohmann::json()>;
+  using Problems = std::function<std::vector<std::string>()>;
+  void add_status(const std::string& name, StatusSection section, Problems problems = {}) {
+    status_sections_.push_back({name, std::move(section), std::move(problems)});
+  }
+
   // Re-reads the configuration file; returns the errors if it is invalid (the running one is kept).
   tl::expected<void, std::string> reload();
 
@@ -85,6 +92,12 @@ class Daemon {
   std::chrono::steady_clock::time_point started_;
   Instant started_wall_;
   std::vector<std::function<void(const Config&)>> reload_listeners_;
+  struct Section {
+    std::string name;
+    StatusSection section;
+    Problems problems;
+  };
+  std::vector<Section> status_sections_;
   bool stopping_ = false;
 };
 

@@ -17,41 +17,54 @@ using control::RpcError;
 using nlohmann::json;
 
 void Daemon::register_core_methods() {
-  methods_.add("status", {"Version, uptime, database and counts; whether the daemon is healthy.", false},
-               [this](const CallContext&, const json& params) {
-                 Params(params).finish();
-                 const Zone zone(config_->office.timezone);
-                 const auto now = clock_->now();
-                 const auto uptime =
-                     std::chrono::duration_cast<std::chrono::seconds>(clock_->steady_now() - started_).count();
-                 const auto next = scheduler_->next_due();
-                 return json{
-                     {"version", PAMINNA_VERSION},
-                     {"protocol", control::kProtocolVersion},
-                     {"healthy", true},
-                     {"office", config_->office.name},
-                     {"pid", getpid()},
-                     {"uptime_s", uptime},
-                     {"started_utc", format_utc(started_wall_)},
-                     {"now_utc", format_utc(now)},
-                     {"now_local", format_local_minutes(zone.to_local(now))},
-                     {"timezone", zone.name()},
-                     {"config", config_->source.empty() ? "embedded defaults" : config_->source.string()},
-                     {"log_level", log::level_name(log::current_level())},
-                     {"database",
-                      {{"path", config_->daemon.database.string()},
-                       {"size_bytes", store_.db->size_bytes()},
-                       {"schema_version", store::schema_version(*store_.db)}}},
-                     {"control",
-                      {{"endpoint", server_->endpoint()},
-                       {"connections", server_->connections()},
-                       {"requests", server_->requests()}}},
-                     {"gateway", {{"provider", gateway_->provider()}, {"sender", config_->sms.sender}}},
-                     {"scheduler",
-                      {{"pending", scheduler_->size()},
-                       {"next_due_utc", next ? json(format_utc(*next)) : json(nullptr)}}},
-                 };
-               });
+  methods_.add(
+      "status", {"Version, uptime, database and counts; whether the daemon is healthy.", false},
+      [this](const CallContext&, const json& params) {
+        Params(params).finish();
+        const Zone zone(config_->office.timezone);
+        const auto now = clock_->now();
+        const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock_->steady_now() - started_).count();
+        const auto next = scheduler_->next_due();
+        json problems = json::array();
+        for (const auto& s : status_sections_) {
+          if (s.problems) {
+            for (auto& problem : s.problems()) {
+              problems.push_back(std::move(problem));
+            }
+          }
+        }
+        json result{
+            {"version", PAMINNA_VERSION},
+            {"protocol", control::kProtocolVersion},
+            {"healthy", true},
+            {"office", config_->office.name},
+            {"pid", getpid()},
+            {"uptime_s", uptime},
+            {"started_utc", format_utc(started_wall_)},
+            {"now_utc", format_utc(now)},
+            {"now_local", format_local_minutes(zone.to_local(now))},
+            {"timezone", zone.name()},
+            {"config", config_->source.empty() ? "embedded defaults" : config_->source.string()},
+            {"log_level", log::level_name(log::current_level())},
+            {"database",
+             {{"path", config_->daemon.database.string()},
+              {"size_bytes", store_.db->size_bytes()},
+              {"schema_version", store::schema_version(*store_.db)}}},
+            {"control",
+             {{"endpoint", server_->endpoint()},
+              {"connections", server_->connections()},
+              {"requests", server_->requests()}}},
+            {"gateway", {{"provider", gateway_->provider()}, {"sender", config_->sms.sender}}},
+            {"scheduler",
+             {{"pending", scheduler_->size()}, {"next_due_utc", next ? json(format_utc(*next)) : json(nullptr)}}},
+        };
+        for (const auto& s : status_sections_) {
+          result[s.name] = s.section();
+        }
+        result["healthy"] = problems.empty();
+        result["problems"] = problems;
+        return result;
+      });
 
   methods_.add("log.level", {"Show or set the log level (debug, info, warn, error).", true},
                [this](const CallContext& context, const json& params) {
@@ -79,14 +92,15 @@ void Daemon::register_core_methods() {
                  return json{{"reloaded", true}, {"file", config_->source.string()}};
                });
 
-  methods_.add("help", {"List the methods this daemon answers.", false}, [this](const CallContext&, const json& params) {
-    Params(params).finish();
-    json methods = json::array();
-    for (const auto& [name, info] : methods_.list()) {
-      methods.push_back({{"method", name}, {"summary", info.summary}, {"changes_state", info.mutating}});
-    }
-    return json{{"methods", methods}};
-  });
+  methods_.add("help", {"List the methods this daemon answers.", false},
+               [this](const CallContext&, const json& params) {
+                 Params(params).finish();
+                 json methods = json::array();
+                 for (const auto& [name, info] : methods_.list()) {
+                   methods.push_back({{"method", name}, {"summary", info.summary}, {"changes_state", info.mutating}});
+                 }
+                 return json{{"methods", methods}};
+               });
 
   if (manual_clock_ != nullptr) {
     methods_.add("clock.advance", {"Test only (--fake-clock): move the daemon's clock forward.", false},

@@ -8,14 +8,24 @@ namespace paminna::notify {
 
 namespace {
 
-void send(const std::string& text) { sd_notify(0, text.c_str()); }
+void send(const std::string& text) {
+  sd_notify(0, text.c_str());
+}
 
 }  // namespace
 
-void ready(std::string_view status) { send("READY=1\nSTATUS=" + std::string(status)); }
-void status(std::string_view status) { send("STATUS=" + std::string(status)); }
-void stopping() { send("STOPPING=1\nSTATUS=Stopping"); }
-void watchdog() { send("WATCHDOG=1"); }
+void ready(std::string_view status) {
+  send("READY=1\nSTATUS=" + std::string(status));
+}
+void status(std::string_view status) {
+  send("STATUS=" + std::string(status));
+}
+void stopping() {
+  send("STOPPING=1\nSTATUS=Stopping");
+}
+void watchdog() {
+  send("WATCHDOG=1");
+}
 
 std::optional<std::chrono::microseconds> watchdog_interval() {
   std::uint64_t usec = 0;

@@ -1,5 +1,8 @@
 #include "service/office_common.h"
 
+#include "service/reminder_view.h"
+#include "store/reminder_store.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -178,6 +181,11 @@ json booking_view(const OfficeContext& office, const store::BookingRecord& b) {
             {"reminder_state", b.reminder_state},
             {"consent_sms", consent}};
   view.update(time_pair(zone, "start", b.start));
+  json reminders = json::array();
+  for (const auto& r : store::ReminderStore(office.db).for_booking(b.id)) {
+    reminders.push_back(reminder_view(zone, r));
+  }
+  view["reminders"] = reminders;
   view["end_local"] = format_local_minutes(zone.to_local(b.start + std::chrono::minutes{b.minutes}));
   return view;
 }

@@ -129,6 +129,9 @@ void PhoneService::recompute(bool publish_anyway) {
   }
   arm(at, state);
   current_ = std::move(state);
+  for (const auto& listener : listeners_) {
+    listener();
+  }
 }
 
 void PhoneService::arm(Instant at, const PhoneState& state) {
@@ -238,13 +241,14 @@ bool PhoneService::set_present(const control::CallContext& who, const std::strin
   return ended > 0;
 }
 
-void register_phone(Daemon& daemon) {
+std::shared_ptr<PhoneService> register_phone(Daemon& daemon) {
   auto service =
       PhoneService::create(PhoneContext{daemon.db(), daemon.auditor(), daemon.clock(), daemon.scheduler(),
                                         [&daemon]() -> const Config& { return daemon.config(); }, &daemon.transport()});
   register_phone_methods(daemon.methods(), service);
   service->start();
   daemon.on_reload([service](const Config&) { service->reload(); });
+  return service;
 }
 
 }  // namespace paminna

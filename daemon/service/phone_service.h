@@ -48,7 +48,7 @@ struct PhoneContext {
   const Clock& clock;
   Scheduler& scheduler;
   std::function<const Config&()> config;  // the running configuration (changes on reload)
-  http::Transport* transport = nullptr;  // the daemon's shared HTTP transport; nullptr: no webhook
+  http::Transport* transport = nullptr;   // the daemon's shared HTTP transport; nullptr: no webhook
 };
 
 // Builds the sinks a configuration asks for; replaceable in tests.
@@ -85,6 +85,9 @@ class PhoneService : public std::enable_shared_from_this<PhoneService> {
   [[nodiscard]] Presence presence(Instant now);
   [[nodiscard]] std::vector<Override> overrides(Instant now);
   [[nodiscard]] Instant now() const { return context_.clock.now(); }
+  // Called after every recompute (start, reload, a change, an absence starting
+  // or ending): callbacks hand an absent owner's tasks back to the group (issue 7).
+  void on_recompute(std::function<void()> listener) { listeners_.push_back(std::move(listener)); }
 
  private:
   PhoneService(PhoneContext context, PhoneSinkFactory sinks);
@@ -101,12 +104,13 @@ class PhoneService : public std::enable_shared_from_this<PhoneService> {
   std::vector<std::shared_ptr<phone::PhoneSink>> sinks_;
   std::optional<PhoneState> current_;
   nlohmann::json published_;  // the last document published, without updated_utc
+  std::vector<std::function<void()>> listeners_;
 };
 
 // phone.status, phone.week, phone.set, phone.clear, staff.absent, staff.present, staff.list.
 void register_phone_methods(control::MethodTable& methods, const std::shared_ptr<PhoneService>& phone);
 
 // Builds the service, registers its methods, starts it and re-runs it on reload.
-void register_phone(Daemon& daemon);
+std::shared_ptr<PhoneService> register_phone(Daemon& daemon);
 
 }  // namespace paminna

@@ -50,7 +50,9 @@ void TimerfdWallTimer::arm(Instant at) {
   wait();
 }
 
-void TimerfdWallTimer::disarm() { set_time(std::nullopt); }
+void TimerfdWallTimer::disarm() {
+  set_time(std::nullopt);
+}
 
 void TimerfdWallTimer::wait() {
   if (waiting_) {

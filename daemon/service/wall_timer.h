@@ -53,7 +53,20 @@ class TimerfdWallTimer final : public WallTimer {
 
 class ManualWallTimer final : public WallTimer {
  public:
-  void arm(Instant at) override { armed_ = at; }
+  using Now = std::function<Instant()>;
+  using Post = std::function<void(std::function<void()>)>;
+
+  ManualWallTimer() = default;
+  // With a clock and a way to post to the loop, an instant already reached
+  // fires soon after arm() (as the kernel's timerfd would), not at the next advance.
+  ManualWallTimer(Now now, Post post) : now_(std::move(now)), post_(std::move(post)) {}
+
+  void arm(Instant at) override {
+    armed_ = at;
+    if (now_ && post_ && at <= now_()) {
+      post_([this] { advance_to(now_()); });
+    }
+  }
   void disarm() override { armed_.reset(); }
   void set_handlers(Handler on_fire, Handler on_clock_step) override {
     on_fire_ = std::move(on_fire);
@@ -73,6 +86,8 @@ class ManualWallTimer final : public WallTimer {
   std::optional<Instant> armed_;
   Handler on_fire_;
   Handler on_clock_step_;
+  Now now_;
+  Post post_;
 };
 
 }  // namespace paminna

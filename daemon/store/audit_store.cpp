@@ -3,8 +3,8 @@
 namespace paminna::store {
 
 std::int64_t AuditStore::record(const AuditEntry& entry) {
-  auto& insert = db_.cached(
-      "INSERT INTO audit(at, peer_uid, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  auto& insert =
+      db_.cached("INSERT INTO audit(at, peer_uid, actor, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   insert.bind(1, static_cast<std::int64_t>(entry.at.time_since_epoch().count()))
       .bind(2, entry.peer_uid)
       .bind(3, entry.actor)
@@ -28,9 +28,9 @@ std::vector<AuditEntry> AuditStore::list(const AuditFilter& filter) {
   query.bind(3, filter.limit);
   std::vector<AuditEntry> entries;
   while (query.step()) {
-    entries.push_back(AuditEntry{query.int64(0), Instant{std::chrono::seconds{query.int64(1)}},
-                                 query.optional_int64(2), query.optional_text(3), query.text(4),
-                                 query.optional_text(5), query.optional_text(6)});
+    entries.push_back(AuditEntry{query.int64(0), Instant{std::chrono::seconds{query.int64(1)}}, query.optional_int64(2),
+                                 query.optional_text(3), query.text(4), query.optional_text(5),
+                                 query.optional_text(6)});
   }
   query.reset();
   return entries;

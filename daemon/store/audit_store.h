@@ -15,8 +15,8 @@ struct AuditEntry {
   std::int64_t id = 0;
   Instant at;
   std::optional<std::int64_t> peer_uid;
-  std::optional<std::string> actor;  // staff initials, when given
-  std::string action;                // the method, "booking.add"
+  std::optional<std::string> actor;    // staff initials, when given
+  std::string action;                  // the method, "booking.add"
   std::optional<std::string> subject;  // "booking:42"; never a phone number or a name
   std::optional<std::string> detail;   // JSON of the non-personal fields
 };

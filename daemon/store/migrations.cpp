@@ -110,13 +110,87 @@ CREATE TABLE staff_absences (
 );
 CREATE INDEX staff_absences_open ON staff_absences(ended_at, staff);
 )sql"},
+    Migration{4, "reminder outbox", R"sql(
+-- One row per message to one recipient (reminder_state.h). No phone number and
+-- no text is stored: both are read and rendered at send time, so a changed
+-- number or a withdrawn consent is honoured and no body outlives its sending.
+CREATE TABLE reminders (
+  id INTEGER PRIMARY KEY,
+  booking_id INTEGER NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,
+  recipient TEXT NOT NULL,            -- 'client:12', 'guardian:7', or 'none' for a plan without recipients
+  kind TEXT NOT NULL CHECK (kind IN ('reminder', 'moved', 'cancelled')),
+  state TEXT NOT NULL CHECK (state IN ('scheduled', 'sending', 'sent', 'retry', 'held', 'failed', 'skipped',
+                                       'cancelled', 'expired')),
+  due INTEGER NOT NULL,               -- next attempt, for scheduled and retry
+  visit_start INTEGER NOT NULL,       -- the visit this message is about
+  attempts INTEGER NOT NULL DEFAULT 0,
+  reference TEXT NOT NULL UNIQUE,     -- our client reference at the gateway
+  provider_id TEXT,
+  reason TEXT,                        -- why skipped, failed, held, expired or cancelled
+  possible_duplicate INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  sent_at INTEGER
+);
+CREATE INDEX reminders_due ON reminders(due) WHERE state IN ('scheduled', 'retry');
+CREATE INDEX reminders_booking ON reminders(booking_id);
+CREATE INDEX reminders_state ON reminders(state);
+)sql"},
+    Migration{5, "callback and contact tasks, voicemails, attempts", R"sql(
+-- R5, R8. A task is open while state <> 'closed'; rows are kept for the record.
+CREATE TABLE callback_tasks (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('callback', 'contact')),
+  state TEXT NOT NULL CHECK (state IN ('open', 'thinking', 'letter-due', 'closed')),
+  phone TEXT,                        -- E.164; NULL: withheld
+  person_ref TEXT,                   -- contact: the case reference
+  language TEXT,                     -- contact: the letter's language (R11)
+  owner TEXT,                        -- staff initials; NULL: the group
+  deadline INTEGER NOT NULL,
+  opened_at INTEGER NOT NULL,
+  thinking_since INTEGER,
+  letter_due_since INTEGER,
+  closed_at INTEGER,
+  outcome TEXT,
+  note TEXT,
+  last_alert_at INTEGER,
+  last_alert_level TEXT CHECK (last_alert_level IN ('due-soon', 'overdue')),
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX callback_tasks_state_deadline ON callback_tasks(state, deadline);
+CREATE INDEX callback_tasks_phone ON callback_tasks(phone, state);
+CREATE TABLE voicemails (
+  id INTEGER PRIMARY KEY,
+  task_id INTEGER NOT NULL REFERENCES callback_tasks(id) ON DELETE CASCADE,
+  received_at INTEGER NOT NULL,
+  mailbox TEXT,
+  msg_id TEXT UNIQUE,                -- Asterisk's msg_id: a message is registered once, whatever its file name
+  note TEXT,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX voicemails_task ON voicemails(task_id);
+CREATE TABLE callback_attempts (
+  id INTEGER PRIMARY KEY,
+  task_id INTEGER NOT NULL REFERENCES callback_tasks(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  note TEXT,
+  peer_uid INTEGER,
+  actor TEXT
+);
+CREATE INDEX callback_attempts_task ON callback_attempts(task_id);
+)sql"},
 };
 
 }  // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
 
-int latest_schema_version() { return kMigrations.back().version; }
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
 
 int schema_version(Database& db) {
   auto& stmt = db.cached("PRAGMA user_version");

@@ -92,7 +92,7 @@ TEST_F(OfficeDay, FromFirstCallToAudit) {
   const auto bk = ok_json({"booking", "list", "--day", "2026-11-24", "--staff", "BK"})["bookings"];
   ASSERT_EQ(bk.size(), 1U);
   EXPECT_EQ(bk[0]["start_local"], "2026-11-24T13:00");
-  EXPECT_EQ(bk[0]["reminder_state"], "none");
+  EXPECT_EQ(bk[0]["reminder_state"], "scheduled");  // R1: the calendar shows the coming SMS
 
   // The adult withdraws consent by phone; withdrawing again is refused.
   ok({"consent", "withdraw", "--client", "K-2026-0042", "--source", "phone"});

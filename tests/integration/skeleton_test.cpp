@@ -162,7 +162,8 @@ TEST(Skeleton, ConnectionsBeyondTheLimitAreRefusedAndOthersServed) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   do {
     status = daemon.call("status");
-  } while (status.contains("error") && status["error"]["code"] == -32000 && std::chrono::steady_clock::now() < deadline);
+  } while (status.contains("error") && status["error"]["code"] == -32000 &&
+           std::chrono::steady_clock::now() < deadline);
   EXPECT_TRUE(status.contains("result")) << status.dump();
   EXPECT_THAT(daemon.log(), HasSubstr("CONTROL_CONNECTION_REJECTED"));
 }
@@ -173,7 +174,7 @@ TEST(Skeleton, SilentClientIsClosedAfterIdleTimeoutAndDelaysNobody) {
   SocketClient silent(daemon.socket());
   SocketClient half(daemon.socket());
   half.send(R"({"jsonrpc":"2.0","id":1,"meth)");  // half a request, then nothing
-  expect_alive(daemon);                            // others are served meanwhile
+  expect_alive(daemon);                           // others are served meanwhile
   EXPECT_TRUE(silent.closed_by_peer(std::chrono::seconds(10)));
   EXPECT_TRUE(half.closed_by_peer(std::chrono::seconds(10)));
   expect_alive(daemon);

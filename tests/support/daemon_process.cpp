@@ -65,8 +65,8 @@ void DaemonProcess::start() {
   auto env = options_.env;
   env["NOTIFY_SOCKET"] = notify_path.string();
   ++runs_;
-  child_ = std::make_unique<Child>(options_.paminnad, args, dir_.path() / ("daemon-" + std::to_string(runs_) + ".log"),
-                                   env);
+  child_ =
+      std::make_unique<Child>(options_.paminnad, args, dir_.path() / ("daemon-" + std::to_string(runs_) + ".log"), env);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   bool ready = false;
   while (!ready && std::chrono::steady_clock::now() < deadline) {
@@ -97,9 +97,12 @@ void DaemonProcess::kill9() {
   child_->wait(std::chrono::seconds(20));
 }
 
-bool DaemonProcess::running() { return child_ && child_->running(); }
+bool DaemonProcess::running() {
+  return child_ && child_->running();
+}
 
-RunResult DaemonProcess::ctl(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) const {
+RunResult DaemonProcess::ctl(const std::vector<std::string>& args,
+                             const std::map<std::string, std::string>& env) const {
   std::vector<std::string> all{"--socket", socket().string()};
   all.insert(all.end(), args.begin(), args.end());
   return run(options_.paminnactl, all, env);

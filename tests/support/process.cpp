@@ -133,7 +133,9 @@ Child::~Child() {
   }
 }
 
-void Child::signal(int sig) const { ::kill(pid_, sig); }
+void Child::signal(int sig) const {
+  ::kill(pid_, sig);
+}
 
 std::optional<int> Child::wait(std::chrono::milliseconds timeout) {
   if (!status_) {

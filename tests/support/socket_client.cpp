@@ -24,7 +24,9 @@ SocketClient::SocketClient(const std::filesystem::path& path) {
   }
 }
 
-SocketClient::~SocketClient() { ::close(fd_); }
+SocketClient::~SocketClient() {
+  ::close(fd_);
+}
 
 bool SocketClient::send(std::string_view bytes) {
   while (!bytes.empty()) {
@@ -48,7 +50,8 @@ std::optional<std::string> SocketClient::read_line(std::chrono::milliseconds tim
       buffer_.erase(0, newline + 1);
       return line;
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return std::nullopt;
     }
@@ -68,7 +71,8 @@ std::optional<std::string> SocketClient::read_line(std::chrono::milliseconds tim
 bool SocketClient::closed_by_peer(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return false;
     }
@@ -88,6 +92,8 @@ bool SocketClient::closed_by_peer(std::chrono::milliseconds timeout) {
   }
 }
 
-void SocketClient::shutdown_write() { ::shutdown(fd_, SHUT_WR); }
+void SocketClient::shutdown_write() {
+  ::shutdown(fd_, SHUT_WR);
+}
 
 }  // namespace paminna::test

@@ -50,7 +50,9 @@ TEST(LocalTime, LocalDayAcrossMidnight) {
   EXPECT_EQ(format_local_minutes(zone.to_local(utc)), "2027-01-01T00:30");
 }
 
-TEST(LocalTime, UnknownZoneIsAnError) { EXPECT_THROW(Zone("Europe/Atlantis"), std::invalid_argument); }
+TEST(LocalTime, UnknownZoneIsAnError) {
+  EXPECT_THROW(Zone("Europe/Atlantis"), std::invalid_argument);
+}
 
 TEST(LocalTime, UtcRoundTrip) {
   EXPECT_EQ(format_utc(*parse_utc("2026-03-29T01:00:00Z")), "2026-03-29T01:00:00Z");

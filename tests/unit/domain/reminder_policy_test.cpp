@@ -11,8 +11,12 @@ const Zone& stockholm() {
   return zone;
 }
 
-Instant local(const char* text) { return *stockholm().to_utc(*parse_local_minutes(text)); }
-Instant utc(const char* text) { return *parse_utc(text); }
+Instant local(const char* text) {
+  return *stockholm().to_utc(*parse_local_minutes(text));
+}
+Instant utc(const char* text) {
+  return *parse_utc(text);
+}
 
 TEST(ReminderPolicy, R1DueAtTenTheDayBeforeInWinter) {
   const auto plan = plan_reminder({}, stockholm(), local("2026-11-25 14:00"), local("2026-11-23 09:00"));
@@ -112,7 +116,8 @@ TEST(Recipients, R2WithdrawnOrMissingConsentGetsNone) {
 }
 
 TEST(Recipients, R3ChildUnder15GetsNoneItsConsentingGuardiansDo) {
-  Household household{person("client:K-2", true), true, false, {person("guardian:1", true), person("guardian:2", false)}};
+  Household household{
+      person("client:K-2", true), true, false, {person("guardian:1", true), person("guardian:2", false)}};
   const auto choice = choose_recipients({}, household);
   ASSERT_EQ(choice.to.size(), 1U);
   EXPECT_EQ(choice.to[0].id, "guardian:1");

@@ -14,7 +14,7 @@ const Instant kVisit = *parse_utc("2026-11-25T09:00:00Z");
 
 TEST(ReminderState, NamesRoundTripAndFinalStates) {
   for (const auto state : {ReminderState::scheduled, ReminderState::sending, ReminderState::sent, ReminderState::retry,
-                           ReminderState::failed, ReminderState::skipped, ReminderState::cancelled,
+                           ReminderState::held, ReminderState::failed, ReminderState::skipped, ReminderState::cancelled,
                            ReminderState::expired}) {
     EXPECT_EQ(parse_reminder_state(to_string(state)), state);
   }
@@ -22,6 +22,7 @@ TEST(ReminderState, NamesRoundTripAndFinalStates) {
   EXPECT_FALSE(is_final(ReminderState::scheduled));
   EXPECT_FALSE(is_final(ReminderState::sending));
   EXPECT_FALSE(is_final(ReminderState::retry));
+  EXPECT_FALSE(is_final(ReminderState::held));
   EXPECT_TRUE(is_final(ReminderState::sent));
   EXPECT_TRUE(is_final(ReminderState::expired));
 }
@@ -29,9 +30,9 @@ TEST(ReminderState, NamesRoundTripAndFinalStates) {
 TEST(Backoff, FullJitterWithinAnExponentialCeiling) {
   const BackoffPolicy policy;  // base 30 s, cap 30 min
   EXPECT_EQ(*next_attempt(policy, 1, 0.999, std::nullopt, kNow, kVisit), kNow + 29s);
-  EXPECT_EQ(*next_attempt(policy, 3, 0.5, std::nullopt, kNow, kVisit), kNow + 60s);  // ceiling 120 s
+  EXPECT_EQ(*next_attempt(policy, 3, 0.5, std::nullopt, kNow, kVisit), kNow + 60s);      // ceiling 120 s
   EXPECT_EQ(*next_attempt(policy, 7, 0.999, std::nullopt, kNow, kVisit), kNow + 1798s);  // capped at 1800 s
-  EXPECT_EQ(*next_attempt(policy, 1, 0.0, std::nullopt, kNow, kVisit), kNow + 1s);     // never a busy loop
+  EXPECT_EQ(*next_attempt(policy, 1, 0.0, std::nullopt, kNow, kVisit), kNow + 1s);       // never a busy loop
 }
 
 TEST(Backoff, RetryAfterIsAFloor) {

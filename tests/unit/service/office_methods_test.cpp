@@ -212,7 +212,8 @@ TEST_F(OfficeMethodsTest, ResponsesCarryUtcAndLocal) {
   EXPECT_EQ(b["start_utc"], "2026-11-25T09:00:00Z");
   EXPECT_EQ(b["start_local"], "2026-11-25T10:00");
   EXPECT_EQ(b["end_local"], "2026-11-25T11:00");
-  EXPECT_EQ(b["reminder_state"], "none");
+  // No consent recorded for this adult: no reminder, and the booking says so (R1).
+  EXPECT_EQ(b["reminder_state"], "skipped");
   EXPECT_TRUE(b["first_visit"].get<bool>());
 }
 

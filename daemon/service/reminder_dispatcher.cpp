@@ -1,0 +1,350 @@
+#include "service/reminder_dispatcher.h"
+
+#include <boost/asio/post.hpp>
+
+#include <fmt/format.h>
+
+#include "domain/local_time.h"
+#include "domain/phone_number.h"
+#include "log/events.h"
+#include "service/reminder_planner.h"
+#include "store/booking_store.h"
+#include "store/client_store.h"
+
+namespace paminna {
+
+namespace {
+
+constexpr const char* kKey = "reminders";
+
+struct Recipient {
+  std::string e164;
+  Language language = Language::sv;
+};
+
+// The recipient as the policy sees them now (I5): nullopt with the reason when they may not get it.
+std::optional<Recipient> resolve(store::Database& db, const Config& config, const store::BookingRecord& booking,
+                                 const std::string& id, const Zone& zone, Instant now, std::string& why) {
+  if (!booking.client_id) {
+    why = "the client's records were purged";
+    return std::nullopt;
+  }
+  const auto household = household_for(db, *booking.client_id, zone, now);
+  const auto choice = choose_recipients(config.reminders.policy, household);
+  for (const auto& contact : choice.to) {
+    if (contact.id == id && contact.mobile) {
+      return Recipient{*contact.mobile, contact.language};
+    }
+  }
+  why = "no longer a recipient";
+  for (const auto& reason : choice.left_out) {
+    if (reason.starts_with(id + " ") || reason.starts_with("protected")) {
+      why = reason;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ReminderDispatcher::ReminderDispatcher(boost::asio::io_context& io, store::Database& db, Scheduler& scheduler,
+                                       const Clock& clock, std::function<const Config&()> config,
+                                       sms::SmsGateway& gateway)
+    : io_(io),
+      db_(db),
+      scheduler_(scheduler),
+      clock_(clock),
+      config_(std::move(config)),
+      gateway_(gateway),
+      random_(std::random_device{}()) {}
+
+ReminderDispatcher::~ReminderDispatcher() {
+  *alive_ = false;
+}
+
+void ReminderDispatcher::start() {
+  const auto now = clock_.now();
+  const auto& config = config_();
+  store::Transaction tx(db_);
+  store::ReminderStore store(db_);
+  int recovered = 0;
+  for (;;) {
+    auto rows = store.in_state(ReminderState::sending, 500);
+    if (rows.empty()) {
+      break;
+    }
+    for (auto& r : rows) {
+      ++recovered;
+      r.updated_at = now;
+      if (config.reminders.unknown_outcome == RemindersConfig::UnknownOutcome::hold) {
+        r.state = ReminderState::held;
+        r.reason = "the daemon stopped while sending; did it go out? (reminder.resolve)";
+      } else {
+        r.state = ReminderState::retry;
+        r.due = now;
+        r.possible_duplicate = true;
+        r.reason = "the daemon stopped while sending; resent";
+      }
+      store.update(r);
+      store.set_booking_summary(r.booking_id);
+      log::event(log::Event::REMINDER_RECOVERED, "reminder={} booking={} policy={}", r.id, r.booking_id,
+                 to_string(r.state));
+    }
+  }
+  tx.commit();
+  (void)recovered;
+  arm();
+}
+
+void ReminderDispatcher::changed() {
+  if (in_flight_ == 0) {
+    arm();
+  }
+}
+
+void ReminderDispatcher::resume() {
+  if (paused_until_) {
+    paused_until_.reset();
+    pause_reason_.reset();
+    log::event(log::Event::GATEWAY_RESUMED, "by=gateway.resume");
+  }
+  arm();
+}
+
+void ReminderDispatcher::arm() {
+  std::optional<Instant> at;
+  if (paused_until_) {
+    at = paused_until_;
+  } else {
+    at = store::ReminderStore(db_).next_due();
+  }
+  if (!at) {
+    scheduler_.cancel(kKey);
+    return;
+  }
+  scheduler_.schedule(kKey, *at, [this] { run(); });
+}
+
+void ReminderDispatcher::run() {
+  if (in_flight_ > 0) {
+    return;  // the batch under way re-arms when it is done
+  }
+  const auto now = clock_.now();
+  int limit = config_().reminders.batch_size;
+  if (paused_until_) {
+    if (now < *paused_until_) {
+      arm();
+      return;
+    }
+    limit = 1;  // one probe decides whether the gateway is back
+  }
+  auto batch = claim(now, limit);
+  if (batch.empty()) {
+    arm();
+    return;
+  }
+  in_flight_ = batch.size();
+  for (auto& [row, request] : batch) {
+    gateway_.send(std::move(request), [this, alive = alive_, id = row.id](sms::SendOutcome outcome) {
+      if (*alive) {
+        complete(id, std::move(outcome));
+      }
+    });
+  }
+}
+
+std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> ReminderDispatcher::claim(Instant now, int limit) {
+  const auto& config = config_();
+  const Zone zone(config.office.timezone);
+  std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> out;
+  std::vector<std::pair<log::Event, std::string>> lines;
+  store::Transaction tx(db_);
+  store::ReminderStore store(db_);
+  store::BookingStore bookings(db_);
+  for (auto& r : store.due(now, limit)) {
+    r.updated_at = now;
+    const auto booking = bookings.find(r.booking_id);
+    const bool for_cancellation = r.kind == TextKind::cancelled;
+    std::string why;
+    if (!booking) {
+      r.state = ReminderState::cancelled;
+      r.reason = "the booking no longer exists";
+    } else if (now >= r.visit_start) {
+      r.state = ReminderState::expired;
+      r.reason = "the visit had begun before the reminder could be sent";
+      lines.emplace_back(log::Event::REMINDER_EXPIRED,
+                         fmt::format("booking={} reminder={} attempts={}", r.booking_id, r.id, r.attempts));
+    } else if (!for_cancellation && booking->status != BookingStatus::booked) {
+      r.state = ReminderState::cancelled;
+      r.reason = "the booking is no longer booked";
+    } else if (for_cancellation && booking->status != BookingStatus::cancelled) {
+      r.state = ReminderState::cancelled;
+      r.reason = "the booking is no longer cancelled";
+    } else if (booking->start != r.visit_start) {
+      r.state = ReminderState::skipped;
+      r.reason = "the booking moved";
+    } else if (const auto recipient = resolve(db_, config, *booking, r.recipient, zone, now, why); !recipient) {
+      r.state = ReminderState::skipped;
+      r.reason = why;
+      lines.emplace_back(log::Event::REMINDER_SKIPPED,
+                         fmt::format("booking={} reminder={} reason=\"{}\"", r.booking_id, r.id, why));
+    } else {
+      const auto place = config.sms.place(recipient->language, std::string(to_string(booking->place)));
+      const MessageFields fields{zone.to_local(booking->start), place, config.office.phone};
+      sms::SmsRequest request{
+          recipient->e164, config.sms.sender,
+          render(config.sms.templates->get(recipient->language, r.kind), fields, recipient->language), r.reference,
+          r.visit_start};
+      r.state = ReminderState::sending;
+      ++r.attempts;
+      store.update(r);
+      out.emplace_back(r, std::move(request));
+      continue;
+    }
+    store.update(r);
+    store.set_booking_summary(r.booking_id);
+  }
+  for (const auto& [row, request] : out) {
+    store.set_booking_summary(row.booking_id);
+  }
+  tx.commit();  // I3: `sending` is durable before the first request leaves
+  for (const auto& [event, text] : lines) {
+    log::event(event, "{}", text);
+  }
+  return out;
+}
+
+void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome) {
+  completions_.push_back({id, std::move(outcome)});
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) {
+        flush();
+      }
+    });
+  }
+}
+
+void ReminderDispatcher::flush() {
+  flush_posted_ = false;
+  if (completions_.empty()) {
+    return;
+  }
+  auto done = std::move(completions_);
+  completions_.clear();
+  const auto now = clock_.now();
+  try {
+    store::Transaction tx(db_);
+    store::ReminderStore store(db_);
+    for (const auto& c : done) {
+      auto r = store.find(c.id);
+      if (!r) {
+        continue;
+      }
+      apply(store, *r, c.outcome, now);
+      store.update(*r);
+      store.set_booking_summary(r->booking_id);
+    }
+    tx.commit();
+  } catch (const store::StoreError& e) {
+    // The rows stay in `sending`: the next start resolves them (I3). Nothing is lost.
+    log::event(log::Event::STORE_ERROR, "what=reminder-outcomes count={} error=\"{}\"", done.size(), e.what());
+  }
+  in_flight_ -= std::min(in_flight_, done.size());
+  if (in_flight_ == 0) {
+    arm();
+  }
+}
+
+void ReminderDispatcher::apply(store::ReminderStore& store, store::ReminderRecord& r, const sms::SendOutcome& outcome,
+                               Instant now) {
+  (void)store;
+  const auto& config = config_();
+  ++recent_outcomes_[std::string(sms::outcome_name(outcome))];
+  r.updated_at = now;
+  auto retry_or_fail = [&](std::optional<Duration> retry_after, const std::string& reason) {
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    if (const auto at =
+            next_attempt(config.reminders.backoff, r.attempts, unit(random_), retry_after, now, r.visit_start)) {
+      r.state = ReminderState::retry;
+      r.due = *at;
+      r.reason = reason;
+      log::event(log::Event::REMINDER_RETRY, "booking={} reminder={} attempt={} next={} reason=\"{}\"", r.booking_id,
+                 r.id, r.attempts, format_utc(*at), reason);
+    } else {
+      r.state = ReminderState::failed;
+      r.reason = "gave up after " + std::to_string(r.attempts) + " attempts: " + reason;
+      log::event(log::Event::REMINDER_FAILED, "booking={} reminder={} attempts={} reason=\"{}\"", r.booking_id, r.id,
+                 r.attempts, reason);
+    }
+  };
+  if (const auto* accepted = std::get_if<sms::Accepted>(&outcome)) {
+    r.state = ReminderState::sent;
+    r.provider_id = accepted->provider_message_id;
+    r.sent_at = now;
+    r.reason.reset();
+    last_sent_ = now;
+    if (paused_until_) {
+      paused_until_.reset();
+      pause_reason_.reset();
+      log::event(log::Event::GATEWAY_RESUMED, "by=probe");
+    }
+    log::event(log::Event::REMINDER_SENT, "booking={} reminder={} kind={} provider_id={} attempts={}{}", r.booking_id,
+               r.id, to_string(r.kind), r.provider_id.value_or(""), r.attempts,
+               r.possible_duplicate ? " possible_duplicate=yes" : "");
+  } else if (const auto* later = std::get_if<sms::RetryLater>(&outcome)) {
+    retry_or_fail(later->delay.count() > 0 ? std::optional<Duration>(later->delay) : std::nullopt, later->reason);
+  } else if (const auto* unknown = std::get_if<sms::OutcomeUnknown>(&outcome)) {
+    log::event(log::Event::REMINDER_OUTCOME_UNKNOWN, "booking={} reminder={} policy={} reason=\"{}\"", r.booking_id,
+               r.id, config.reminders.unknown_outcome == RemindersConfig::UnknownOutcome::hold ? "hold" : "resend",
+               unknown->reason);
+    if (config.reminders.unknown_outcome == RemindersConfig::UnknownOutcome::hold || r.possible_duplicate) {
+      // Resent once already: a second unknown goes to a person rather than risking a third copy.
+      r.state = ReminderState::held;
+      r.reason = "outcome unknown: " + unknown->reason;
+    } else {
+      r.possible_duplicate = true;
+      retry_or_fail(std::nullopt, "outcome unknown, resending once: " + unknown->reason);
+    }
+  } else if (const auto* rejected = std::get_if<sms::RejectedPermanently>(&outcome)) {
+    r.state = ReminderState::failed;
+    r.reason = rejected->reason;
+    log::event(log::Event::REMINDER_FAILED, "booking={} reminder={} attempts={} reason=\"{}\"", r.booking_id, r.id,
+               r.attempts, rejected->reason);
+  } else if (const auto* unavailable = std::get_if<sms::GatewayUnavailable>(&outcome)) {
+    // Not this reminder's fault: it waits for the gateway without spending an attempt.
+    r.state = ReminderState::retry;
+    r.attempts = std::max(0, r.attempts - 1);
+    r.due = now + config.reminders.gateway_pause;
+    r.reason = "gateway paused: " + unavailable->reason;
+    if (!paused_until_) {
+      log::event(log::Event::GATEWAY_PAUSED, "provider={} probe_at={} reason=\"{}\"", gateway_.provider(),
+                 format_utc(now + config.reminders.gateway_pause), unavailable->reason);
+    }
+    paused_until_ = now + config.reminders.gateway_pause;
+    pause_reason_ = unavailable->reason;
+  }
+}
+
+nlohmann::json ReminderDispatcher::status() {
+  store::ReminderStore store(db_);
+  nlohmann::json outcomes = nlohmann::json::object();
+  for (const auto& [name, count] : recent_outcomes_) {
+    outcomes[name] = count;
+  }
+  const auto next = store.next_due();
+  return {{"by_state", store.counts_by_state()},
+          {"possible_duplicates", store.possible_duplicates()},
+          {"in_flight", in_flight_},
+          {"next_due_utc", next ? nlohmann::json(format_utc(*next)) : nlohmann::json(nullptr)},
+          {"gateway",
+           {{"provider", gateway_.provider()},
+            {"paused", paused_until_.has_value()},
+            {"paused_until_utc", paused_until_ ? nlohmann::json(format_utc(*paused_until_)) : nlohmann::json(nullptr)},
+            {"pause_reason", pause_reason_ ? nlohmann::json(*pause_reason_) : nlohmann::json(nullptr)},
+            {"outcomes_since_start", outcomes},
+            {"last_sent_utc", last_sent_ ? nlohmann::json(format_utc(*last_sent_)) : nlohmann::json(nullptr)}}}};
+}
+
+}  // namespace paminna

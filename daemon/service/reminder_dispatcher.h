@@ -1,0 +1,87 @@
+// Sends due reminders through the gateway and records what happened.
+//
+// One scheduler deadline ("reminders") is armed for the earliest due row or
+// for the end of a gateway pause. When it fires, due rows are claimed in a
+// batch: each is checked again (booking still booked at that time, visit not
+// begun, recipient still consenting: I4, I5 of reminder_state.h), moved to
+// `sending` and committed (I3) before any request leaves. Outcomes are
+// written back in one transaction per loop turn (group commit), so a slow
+// recipient never holds up the rest and a burst costs few fsyncs.
+//
+// Crash safety: a row left in `sending` by a crash is found at start and
+// resolved by reminders.unknown_outcome (resend as a possible duplicate, or
+// hold for a person). Our gateways do not deduplicate on the client
+// reference, so a resend after a crash may reach the person twice; the
+// count is shown in status and logged (REMINDER_RECOVERED).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "service/clock.h"
+#include "service/scheduler.h"
+#include "sms/sms_gateway.h"
+#include "store/reminder_store.h"
+#include "store/sqlite.h"
+
+namespace paminna {
+
+class ReminderDispatcher {
+ public:
+  ReminderDispatcher(boost::asio::io_context& io, store::Database& db, Scheduler& scheduler, const Clock& clock,
+                     std::function<const Config&()> config, sms::SmsGateway& gateway);
+  ~ReminderDispatcher();
+  ReminderDispatcher(const ReminderDispatcher&) = delete;
+  ReminderDispatcher& operator=(const ReminderDispatcher&) = delete;
+
+  // Resolves rows left in `sending`, then arms the deadline.
+  void start();
+  // Something may have changed the earliest due row: re-arm (one indexed query).
+  void changed();
+  // gateway.resume: end a pause now.
+  void resume();
+  [[nodiscard]] nlohmann::json status();
+  [[nodiscard]] bool paused() const { return paused_until_.has_value(); }
+
+ private:
+  struct Completion {
+    std::int64_t id;
+    sms::SendOutcome outcome;
+  };
+
+  void arm();
+  void run();
+  // Claims and checks a batch in one transaction; returns what may be sent.
+  std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> claim(Instant now, int limit);
+  void complete(std::int64_t id, sms::SendOutcome outcome);
+  void flush();
+  void apply(store::ReminderStore& store, store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now);
+
+  boost::asio::io_context& io_;
+  store::Database& db_;
+  Scheduler& scheduler_;
+  const Clock& clock_;
+  std::function<const Config&()> config_;
+  sms::SmsGateway& gateway_;
+  std::vector<Completion> completions_;
+  bool flush_posted_ = false;
+  std::size_t in_flight_ = 0;
+  std::optional<Instant> paused_until_;
+  std::optional<std::string> pause_reason_;
+  std::map<std::string, std::uint64_t> recent_outcomes_;  // since start, by outcome name
+  std::optional<Instant> last_sent_;
+  std::mt19937_64 random_;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace paminna

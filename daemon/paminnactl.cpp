@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   paminna::ctl::add_booking_commands(app, run);
   paminna::ctl::add_phone_commands(app, run);
   paminna::ctl::add_callback_commands(app, run);
+  paminna::ctl::add_reminder_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

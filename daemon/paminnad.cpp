@@ -85,6 +85,9 @@ int main(int argc, char** argv) {
       std::cerr << loaded.error().to_string() << "\n";
       return 1;
     }
+    for (const auto& warning : loaded->warnings) {
+      std::cerr << check_path << ": warning: " << warning << "\n";
+    }
     std::cout << check_path << ": valid\n";
     return 0;
   }

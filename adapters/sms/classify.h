@@ -2,26 +2,27 @@
 // Every gateway goes through these functions; provider files only add what
 // the provider says in its own words (ids, error codes).
 //
-// | HTTP result                                        | outcome             | why |
-// |----------------------------------------------------|---------------------|--------------------------------------------|
-// | failed before the request was sent: DNS, connect   | RetryLater (0)      | the provider cannot have it: safe | |
-// refused, connect/TLS-handshake timeout           |                     |                                            |
-// | failed before sending, and cannot work as set up:  | GatewayUnavailable  | bad URL/scheme or the provider's TLS |
-// |   bad URL, certificate fails verification          |                     |   certificate: a person must look | |
-// failed after the request was sent: timeout, reset, | OutcomeUnknown      | the provider may have it | |   garbage, a
-// reused connection closed unanswered   |                     |   (never re-sent by the HTTP layer)        | | 2xx with
-// the provider's message id                 | Accepted(id)        |                                            | | 2xx
-// that cannot be parsed / has no id              | OutcomeUnknown      | accepted, probably; no id to prove it      |
-// | 429, provider throttling codes                     | RetryLater          | Retry-After (seconds or HTTP-date)
-// honoured| | 503                                                | RetryLater          | Retry-After honoured | | 408
-// | RetryLater          | the server did not take the whole request  | | 500, 502, 504 (and any other 5xx) |
-// OutcomeUnknown      | it may have been accepted before failing   | | 401, 403, provider auth codes |
-// GatewayUnavailable  | credentials: every send would fail         | | 402, provider "no credit" codes |
-// GatewayUnavailable  | credit: every send would fail              | | 404, 405, 3xx | GatewayUnavailable  | wrong base
-// URL or path: every send would   | |                                                    |                     | fail;
-// not this message's fault           | | other 4xx (400, 422, ...)                          | RejectedPermanently |
-// this message (number, sender, text);       | |                                                    | |   the
-// provider's reason, numbers masked    | | anything else                                      | OutcomeUnknown      | |
+// | HTTP result                                          | outcome             | why                                       |
+// |------------------------------------------------------|---------------------|-------------------------------------------|
+// | failed before the request was sent: DNS, connect     | RetryLater (0)      | the provider cannot have it: safe         |
+// |   refused, connect or TLS-handshake timeout          |                     |                                           |
+// | failed before sending and cannot work as set up:     | GatewayUnavailable  | a person must fix the URL or the TLS      |
+// |   bad URL, certificate fails verification            |                     |   certificate                             |
+// | failed after the request was sent: timeout, reset,   | OutcomeUnknown      | the provider may have it (never re-sent   |
+// |   garbage, a reused connection closed unanswered     |                     |   by the HTTP layer)                      |
+// | 2xx with the provider's message id                   | Accepted(id)        |                                           |
+// | 2xx that cannot be parsed or has no id               | OutcomeUnknown      | accepted, probably; no id to prove it     |
+// | 429, provider throttling codes                       | RetryLater          | Retry-After (seconds or HTTP-date)        |
+// | 503                                                  | RetryLater          | Retry-After honoured                      |
+// | 408                                                  | RetryLater          | the server did not take the whole request |
+// | 500, 502, 504 (and any other 5xx)                    | OutcomeUnknown      | it may have been accepted before failing  |
+// | 401, 403, provider authentication codes              | GatewayUnavailable  | credentials: every send would fail        |
+// | 402, provider "no credit" codes                      | GatewayUnavailable  | credit: every send would fail             |
+// | 404, 405, 3xx                                        | GatewayUnavailable  | wrong base URL or path: every send would  |
+// |                                                      |                     |   fail; not this message's fault          |
+// | other 4xx (400, 422, ...)                            | RejectedPermanently | this message (number, sender, text); the  |
+// |                                                      |                     |   provider's reason, numbers masked       |
+// | anything else                                        | OutcomeUnknown      |                                           |
 //
 // Retry-After larger than one day is capped at one day; a date in the past is 0.
 // Pure functions; `now` is wall time (only Retry-After dates use it).

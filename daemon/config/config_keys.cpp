@@ -208,8 +208,13 @@ std::span<const ConfigKey> config_keys() {
   return all;
 }
 
-std::vector<std::string> check_config(const Config& config) {
-  return config::check_phone_config(config.phone);
+std::vector<std::string> check_config(Config& config) {
+  config.warnings.clear();
+  auto problems = config::check_phone_config(config.phone);
+  for (auto& problem : check_sms_config(config)) {
+    problems.push_back(std::move(problem));
+  }
+  return problems;
 }
 
 }  // namespace paminna

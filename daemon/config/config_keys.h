@@ -37,11 +37,13 @@ std::span<const ConfigKey> config_keys();
 
 // The keys of each area, in their own files.
 std::span<const ConfigKey> sms_config_keys();
+// Checks across [sms] and [office] once every key is read; fills config.warnings.
+std::vector<std::string> check_sms_config(Config& config);
 std::span<const ConfigKey> callback_config_keys();
 std::span<const ConfigKey> reminder_config_keys();
 
 // Checks that need several keys at once, run after every key is applied; each
 // message names the keys it is about.
-std::vector<std::string> check_config(const Config& config);
+std::vector<std::string> check_config(Config& config);
 
 }  // namespace paminna

@@ -148,18 +148,6 @@ void load_templates(Config& c, const std::filesystem::path& folder) {
   if (!set) {
     throw ConfigValueError(set.error());
   }
-  // A text that needs more segments than allowed costs more and may arrive in pieces.
-  for (const auto language : TemplateSet::kLanguages) {
-    for (const auto kind : TemplateSet::kKinds) {
-      const auto example =
-          render_example(set->get(language, kind), language, c.sms.place(language, "office"), c.office.phone);
-      const auto length = measure_sms(example);
-      if (length && static_cast<int>(length->segments) > c.sms.max_segments) {
-        c.warnings.push_back(fmt::format("sms.templates: {}/{} renders to {} segments, more than sms.max_segments = {}",
-                                         to_string(language), to_string(kind), length->segments, c.sms.max_segments));
-      }
-    }
-  }
   c.sms.templates = std::make_shared<const TemplateSet>(std::move(*set));
 }
 
@@ -251,24 +239,43 @@ const std::array kSmsKeys{
     ConfigKey{"sms.templates", "path", R"("")", "",
               "Folder with sv/, en/, ar/ each holding reminder.txt, moved.txt, cancelled.txt; empty: the built-in "
               "texts (the same as config/templates). An unknown placeholder is an error.",
-              [](Config& c, const toml::node& n) {
-                load_templates(c, as_string(n, 500));
-                // R12: every text tells the client to call or SMS the office.
-                if (c.office.phone.empty()) {
-                  if (c.sms.gateway != "console") {
-                    throw ConfigValueError(
-                        "office.phone is required: every text tells the client which number to "
-                        "call or SMS (R12)");
-                  }
-                  c.warnings.emplace_back("office.phone is empty: texts will not say which number to call");
-                }
-              }},
+              [](Config& c, const toml::node& n) { load_templates(c, as_string(n, 500)); }},
 };
 
 }  // namespace
 
 std::span<const ConfigKey> sms_config_keys() {
   return kSmsKeys;
+}
+
+std::vector<std::string> check_sms_config(Config& c) {
+  std::vector<std::string> errors;
+  // R12: every text tells the client to call or SMS the office.
+  if (c.office.phone.empty()) {
+    if (c.sms.gateway != "console") {
+      errors.emplace_back(
+          "office.phone is required with a real SMS gateway: every text tells the client which "
+          "number to call or SMS (R12)");
+    } else {
+      c.warnings.emplace_back("office.phone is empty: texts will not say which number to call");
+    }
+  }
+  if (c.sms.gateway == "generic" && !c.sms.generic) {
+    errors.emplace_back("sms.gateway = \"generic\" needs an [sms.generic] table");
+  }
+  // A text that needs more segments than allowed costs more and may arrive in pieces.
+  for (const auto language : TemplateSet::kLanguages) {
+    for (const auto kind : TemplateSet::kKinds) {
+      const auto example = render_example(c.sms.templates->get(language, kind), language,
+                                          c.sms.place(language, "office"), c.office.phone);
+      const auto length = measure_sms(example);
+      if (length && static_cast<int>(length->segments) > c.sms.max_segments) {
+        c.warnings.push_back(fmt::format("sms.templates: {}/{} renders to {} segments, more than sms.max_segments = {}",
+                                         to_string(language), to_string(kind), length->segments, c.sms.max_segments));
+      }
+    }
+  }
+  return errors;
 }
 
 }  // namespace paminna

@@ -99,6 +99,7 @@ class Walker {
 Config embedded_defaults() {
   Config config;
   apply_defaults(config);
+  (void)check_config(config);  // the defaults are valid; this computes their warnings
   return config;
 }
 

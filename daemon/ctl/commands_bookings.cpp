@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ctl/commands.h"
+#include "ctl/format.h"
 #include "ctl/table.h"
 
 namespace paminna::ctl {
@@ -13,25 +14,6 @@ namespace paminna::ctl {
 using nlohmann::json;
 
 namespace {
-
-std::string text(const json& value) {
-  if (value.is_string()) {
-    return value.get<std::string>();
-  }
-  if (value.is_null()) {
-    return "-";
-  }
-  return value.dump();
-}
-
-// "2026-11-24T10:00" -> "2026-11-24 10:00": how people write it.
-std::string local(const json& value) {
-  auto s = text(value);
-  if (s.size() == 16 && s[10] == 'T') {
-    s[10] = ' ';
-  }
-  return s;
-}
 
 std::string clock_part(const json& value) {
   const auto s = text(value);

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "ctl/commands.h"
+#include "ctl/format.h"
 #include "ctl/table.h"
 
 namespace paminna::ctl {
@@ -12,21 +13,6 @@ namespace paminna::ctl {
 using nlohmann::json;
 
 namespace {
-
-std::string text(const json& value) {
-  if (value.is_string()) {
-    return value.get<std::string>();
-  }
-  return value.is_null() ? "-" : value.dump();
-}
-
-std::string local(const json& value) {
-  auto s = text(value);
-  if (s.size() == 16 && s[10] == 'T') {
-    s[10] = ' ';
-  }
-  return s;
-}
 
 void print_task(const json& t, std::ostream& out) {
   out << fmt::format("task {} ({}): {}{}\n", text(t["id"]), text(t["kind"]), text(t["state"]),

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ctl/commands.h"
+#include "ctl/format.h"
 #include "ctl/table.h"
 
 namespace paminna::ctl {
@@ -49,16 +50,6 @@ std::string human_duration(std::int64_t seconds) {
     return fmt::format("{}h {}m", seconds / 3600, (seconds % 3600) / 60);
   }
   return fmt::format("{}m {}s", seconds / 60, seconds % 60);
-}
-
-std::string text(const json& value) {
-  if (value.is_string()) {
-    return value.get<std::string>();
-  }
-  if (value.is_null()) {
-    return "-";
-  }
-  return value.dump();
 }
 
 void print_status(const json& r, std::ostream& out) {

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "ctl/commands.h"
+#include "ctl/format.h"
 #include "ctl/table.h"
 
 namespace paminna::ctl {
@@ -12,22 +13,6 @@ namespace paminna::ctl {
 using nlohmann::json;
 
 namespace {
-
-std::string text(const json& value) {
-  if (value.is_string()) {
-    return value.get<std::string>();
-  }
-  return value.is_null() ? "-" : value.dump();
-}
-
-// "2026-11-24T09:00" -> "2026-11-24 09:00"
-std::string local(const json& value) {
-  auto s = text(value);
-  if (s.size() == 16 && s[10] == 'T') {
-    s[10] = ' ';
-  }
-  return s;
-}
 
 std::string state_words(const json& status, const json& reason, const json& note) {
   auto words = text(status);

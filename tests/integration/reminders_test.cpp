@@ -72,12 +72,13 @@ class RemindersTest : public ::testing::Test {
     });
   }
 
-  void start(const std::string& extra = "") {
+  // `sms_extra` goes inside [sms]; `extra` may add other tables.
+  void start(const std::string& extra = "", const std::string& sms_extra = "") {
     daemon_ = std::make_unique<DaemonProcess>(with_config(""));
     std::ofstream(daemon_->dir() / "elks.credentials") << "username=u1\npassword=secret\n";
     daemon_->write_config("[office]\nphone = \"040-34 10 00\"\n[sms]\ngateway = \"46elks\"\nbase_url = \"" +
                           gateway_.url() + "\"\ncredentials = \"" + (daemon_->dir() / "elks.credentials").string() +
-                          "\"\nrate_per_second = 0\nmax_in_flight = 8\n" + extra);
+                          "\"\nrate_per_second = 0\nmax_in_flight = 8\n" + sms_extra + extra);
     daemon_->start();
   }
 
@@ -238,6 +239,30 @@ TEST_F(RemindersTest, BadCredentialsPauseTheGatewayUntilResumed) {
   daemon_->advance(10min);  // the probe after reminders.gateway_pause_seconds
   ASSERT_TRUE(eventually([&] { return state_of(booking) == "sent"; }));
   EXPECT_THAT(daemon_->log(), HasSubstr("GATEWAY_RESUMED"));
+}
+
+TEST_F(RemindersTest, StaffSeeAndSettleRemindersWithPaminnactl) {
+  gateway_.set_handler([](const RecordedRequest&) { return MockReply::of(MockReply::Kind::never_answer); });
+  start("[reminders]\nunknown_outcome = \"hold\"\n", "timeout_ms = 300\n");
+  client_with_consent("K-1");
+  const auto booking = book("K-1", "2026-11-25 10:00");
+  const auto preview = daemon_->ctl({"reminder", "preview", std::to_string(booking)});
+  EXPECT_EQ(preview.exit_code, 0) << preview.err;
+  EXPECT_THAT(preview.out, HasSubstr("onsdag 25 november kl. 10.00"));
+  EXPECT_THAT(preview.out, HasSubstr("GSM-7, 1 segment"));
+  EXPECT_THAT(preview.out, HasSubstr("+46 70 *** ** 67"));  // masked for staff too
+  daemon_->advance(25h);
+  // The gateway never answers: the outcome is unknown and the policy holds it for a person.
+  ASSERT_TRUE(eventually([&] { return state_of(booking) == "held"; }));
+  const auto list = daemon_->ctl({"reminder", "list", "--state", "held"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("held"));
+  const auto id = std::to_string(reminders_of(booking)[0]["id"].get<int>());
+  EXPECT_EQ(daemon_->ctl({"reminder", "resolve", id}).exit_code, 2);  // neither --sent nor --resend
+  const auto resolved = daemon_->ctl({"--actor", "AL", "reminder", "resolve", id, "--sent"});
+  EXPECT_EQ(resolved.exit_code, 0) << resolved.err;
+  EXPECT_EQ(state_of(booking), "sent");
+  EXPECT_EQ(daemon_->ctl({"reminder", "retry", id}).exit_code, 1);  // only failed ones
 }
 
 TEST_F(RemindersTest, KillNineDuringADispatchOfAThousandLosesNoneAndBoundsDuplicates) {

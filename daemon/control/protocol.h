@@ -12,7 +12,9 @@
 //           responses carry both "..._utc" (RFC 3339, Z) and "..._local".
 // Limits:   a line longer than control.max_line_bytes is answered with
 //           -32600 and the connection closed; idle connections are closed
-//           after control.idle_timeout; at most control.max_connections at once.
+//           after control.idle_timeout; at most control.max_connections at once
+//           (when full, the longest idle connection is closed with -32000 to
+//           make room; a newcomer is refused only if none is idle).
 //
 // History
 //   1  first version: status, log.level, config.reload.

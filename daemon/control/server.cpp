@@ -20,6 +20,10 @@ namespace paminna::control {
 namespace asio = boost::asio;
 using stream = asio::local::stream_protocol;
 
+// A connection younger than this is never evicted, so a burst of newcomers
+// cannot push each other (or a person's paminnactl) out before they speak.
+constexpr std::chrono::seconds kMinIdleBeforeEviction{1};
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Server& server, stream::socket socket)
@@ -40,6 +44,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
     read();
   }
 
+  // Idle long enough to be given up for a newcomer when the table is full:
+  // nothing asked and unanswered, nothing waiting to be written.
+  [[nodiscard]] bool evictable(std::chrono::steady_clock::time_point now) const {
+    return !closed_ && pending_ == 0 && outbox_.empty() && !writing_ && now - last_active_ >= kMinIdleBeforeEviction;
+  }
+  [[nodiscard]] std::chrono::steady_clock::time_point last_active() const { return last_active_; }
+
+  void evict() {
+    send(error_line(nullptr, error_code::too_many_connections,
+                    "closed: the connection limit was reached and this connection was the longest idle"));
+    closing_ = true;
+    flush_then_close();
+  }
+
   void close() {
     if (closed_) {
       return;
@@ -54,6 +72,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void touch() {
+    last_active_ = std::chrono::steady_clock::now();
     idle_.expires_after(server_.limits_.idle_timeout);
     idle_.async_wait([weak = weak_from_this()](const boost::system::error_code& error) {
       if (auto self = weak.lock(); self && !error) {
@@ -97,8 +116,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
             continue;
           }
           ++server_.requests_;
+          ++pending_;
           server_.methods_.dispatch(context_, line, [weak = weak_from_this()](std::string response) {
             if (auto self = weak.lock()) {
+              --self->pending_;
+              self->touch();
               self->send(std::move(response));
             }
           });
@@ -159,6 +181,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::array<char, 16384> buffer_{};
   std::deque<std::string> outbox_;
   std::size_t queued_bytes_ = 0;
+  std::chrono::steady_clock::time_point last_active_{};
+  int pending_ = 0;  // requests dispatched and not yet answered
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;
@@ -272,7 +296,7 @@ void Server::accept() {
       });
       return;
     }
-    if (connections_.size() >= limits_.max_connections) {
+    if (connections_.size() >= limits_.max_connections && !evict_longest_idle()) {
       reject(std::move(socket));
     } else {
       auto connection = std::make_shared<Connection>(*this, std::move(socket));
@@ -281,6 +305,30 @@ void Server::accept() {
     }
     accept();
   });
+}
+
+// A full table of idle connections (a stuck script, a leak) must not lock
+// staff out until the idle timeout: the longest idle one makes room.
+bool Server::evict_longest_idle() {
+  const auto now = std::chrono::steady_clock::now();
+  std::shared_ptr<Connection> victim;
+  for (const auto& connection : connections_) {
+    if (connection->evictable(now) && (!victim || connection->last_active() < victim->last_active())) {
+      victim = connection;
+    }
+  }
+  if (!victim) {
+    return false;
+  }
+  ++evicted_;
+  if (now - last_evict_log_ > std::chrono::seconds(10)) {
+    log::event(log::Event::CONTROL_CONNECTION_REJECTED, "limit={} evicted_idle_total={}", limits_.max_connections,
+               evicted_);
+    last_evict_log_ = now;
+  }
+  victim->evict();
+  // evict() may only have queued the farewell; the newcomer counts against the limit at once.
+  return true;
 }
 
 void Server::reject(stream::socket socket) {

@@ -3,7 +3,9 @@
 //
 // Limits that keep the daemon alive whatever a client does:
 //  - a line longer than max_line_bytes: error reply, connection closed;
-//  - more than max_connections at once: the newcomer gets an error and is closed;
+//  - more than max_connections at once: the connection idle longest (at least
+//    1 s, nothing pending) is told why and closed to make room; if none is,
+//    the newcomer gets an error and is closed;
 //  - idle_timeout without a byte from the client: closed;
 //  - a client that does not read its replies: closed when max_output_bytes are queued.
 // Everything is asynchronous on the daemon's one io_context, so a slow or stuck
@@ -64,6 +66,7 @@ class Server {
   friend class Connection;
   void accept();
   void reject(boost::asio::local::stream_protocol::socket socket);
+  bool evict_longest_idle();
   void closed(const std::shared_ptr<Connection>& connection);
 
   boost::asio::io_context& io_;
@@ -76,6 +79,8 @@ class Server {
   std::string endpoint_;
   std::uint64_t requests_ = 0;
   std::uint64_t rejected_ = 0;
+  std::uint64_t evicted_ = 0;
+  std::chrono::steady_clock::time_point last_evict_log_{};
   std::chrono::steady_clock::time_point last_reject_log_{};
   bool stopped_ = false;
 };

@@ -214,12 +214,29 @@ std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> ReminderDispatche
   return out;
 }
 
+// Group commit: outcomes are written together, one fsync for many. A group
+// closes when every request of the batch has answered, when it is large, or
+// after a few milliseconds, so a slow gateway never delays the record of a
+// fast answer by more than that. A crash inside the window loses nothing: the
+// rows are still `sending` and start-up resolves them (I3).
 void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome) {
   completions_.push_back({id, std::move(outcome)});
-  if (!flush_posted_) {
-    flush_posted_ = true;
-    boost::asio::post(io_, [this, alive = alive_] {
-      if (*alive) {
+  if (completions_.size() >= in_flight_ || completions_.size() >= kGroupCommitSize) {
+    flush_timer_.cancel();
+    if (!flush_posted_) {
+      flush_posted_ = true;
+      boost::asio::post(io_, [this, alive = alive_] {
+        if (*alive) {
+          flush();
+        }
+      });
+    }
+    return;
+  }
+  if (completions_.size() == 1) {
+    flush_timer_.expires_after(kGroupCommitWindow);
+    flush_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+      if (!error && *alive && !flush_posted_) {
         flush();
       }
     });
@@ -228,6 +245,7 @@ void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome) {
 
 void ReminderDispatcher::flush() {
   flush_posted_ = false;
+  flush_timer_.cancel();
   if (completions_.empty()) {
     return;
   }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <cstdint>
 #include <functional>
@@ -75,6 +76,9 @@ class ReminderDispatcher {
   sms::SmsGateway& gateway_;
   std::vector<Completion> completions_;
   bool flush_posted_ = false;
+  boost::asio::steady_timer flush_timer_{io_};
+  static constexpr std::size_t kGroupCommitSize = 64;
+  static constexpr std::chrono::milliseconds kGroupCommitWindow{5};
   std::size_t in_flight_ = 0;
   std::optional<Instant> paused_until_;
   std::optional<std::string> pause_reason_;

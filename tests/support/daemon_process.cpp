@@ -97,6 +97,10 @@ void DaemonProcess::kill9() {
   child_->wait(std::chrono::seconds(20));
 }
 
+pid_t DaemonProcess::pid() const {
+  return child_ ? child_->pid() : -1;
+}
+
 bool DaemonProcess::running() {
   return child_ && child_->running();
 }

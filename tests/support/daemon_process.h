@@ -56,6 +56,8 @@ class DaemonProcess {
   // SIGKILL, no chance to clean up.
   void kill9();
   [[nodiscard]] bool running();
+  // The running daemon's pid (for /proc readings in benchmarks); -1 when none.
+  [[nodiscard]] pid_t pid() const;
 
   // paminnactl with --socket set; args as a person types them.
   RunResult ctl(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {}) const;

@@ -445,11 +445,15 @@ TEST_F(MethodTableTest, AnAsyncErrorIsCountedWhenItIsAnswered) {
   std::optional<Responder> later;
   table_.add_async("slow", MethodInfo{"Answers later.", false},
                    [&later](const CallContext&, const json&, Responder respond) { later = std::move(respond); });
-  call(R"({"jsonrpc":"2.0","id":1,"method":"slow"})");
+  // The answer comes after dispatch() returned: the send function must outlive it.
+  std::vector<std::string> sent;
+  table_.dispatch({}, R"({"jsonrpc":"2.0","id":1,"method":"slow"})",
+                  [&sent](std::string response) { sent.push_back(std::move(response)); });
   EXPECT_EQ(table_.stats().at("slow").errors, 0U);
   ASSERT_TRUE(later);
   later->error(RpcError::conflict("busy"));
   EXPECT_EQ(table_.stats().at("slow").errors, 1U);
+  EXPECT_EQ(sent.size(), 1U);
 }
 
 TEST_F(MethodTableTest, AStoreErrorIsReportedToListeners) {

@@ -7,6 +7,7 @@
 
 #include "ctl/client.h"
 #include "ctl/commands.h"
+#include "ctl/completion.h"
 
 namespace {
 
@@ -33,16 +34,23 @@ ENVIRONMENT
 int main(int argc, char** argv) {
   CLI::App app(kDescription, "paminnactl");
   app.footer(kFooter);
-  app.require_subcommand(1);
+  // 0: `--completion bash` runs without a subcommand; without either, help is printed below.
+  app.require_subcommand(0, 1);
+  // Global options (--json, --socket, …) also after the subcommand: `paminnactl booking list --json`.
+  // Set before the subcommands are added: they inherit it.
+  app.fallthrough();
   std::string socket;
   std::string actor;
   bool json = false;
   bool show_version = false;
   int timeout_ms = 10000;
+  std::string completion;
   app.add_option("-s,--socket", socket, "Control socket path");
   app.add_flag("--json", json, "Print the daemon's JSON result");
   app.add_option("--actor", actor, "Your initials for the audit trail")->envname("PAMINNA_ACTOR");
   app.add_option("--timeout", timeout_ms, "Milliseconds to wait for the daemon")->check(CLI::Range(100, 600000));
+  app.add_option("--completion", completion, "Print a completion script for SHELL (bash) and exit")
+      ->check(CLI::IsMember({"bash"}));
   app.set_version_flag("-V,--version", std::string("paminnactl ") + PAMINNA_VERSION);
   (void)show_version;
 
@@ -53,6 +61,7 @@ int main(int argc, char** argv) {
   paminna::ctl::add_phone_commands(app, run);
   paminna::ctl::add_callback_commands(app, run);
   paminna::ctl::add_reminder_commands(app, run);
+  paminna::ctl::add_ops_commands(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -61,6 +70,14 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    return paminna::ctl::exit_code::usage;
+  }
+  if (!completion.empty()) {
+    std::cout << paminna::ctl::bash_completion(app);
+    return paminna::ctl::exit_code::ok;
+  }
+  if (!run) {
+    std::cerr << app.help();
     return paminna::ctl::exit_code::usage;
   }
   paminna::ctl::Client client(socket.empty() ? paminna::ctl::default_socket_path() : std::filesystem::path(socket),

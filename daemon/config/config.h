@@ -114,6 +114,12 @@ struct CallbacksConfig {
   std::chrono::seconds rescan_every{3600};  // safety-net rescan of the spool; inotify does the work
 };
 
+// [metrics]: the Prometheus textfile (issue 9). The control method `metrics` always works.
+struct MetricsConfig {
+  std::filesystem::path textfile;              // absolute, *.prom; empty: not written
+  std::chrono::seconds textfile_interval{60};  // how often it is rewritten
+};
+
 struct Config {
   std::filesystem::path source;  // the file it came from; empty for embedded defaults
   OfficeConfig office;
@@ -126,6 +132,7 @@ struct Config {
   CallbacksConfig callbacks;
   SmsConfig sms;
   RemindersConfig reminders;
+  MetricsConfig metrics;
   // Not errors, but worth a look (a template longer than max_segments); logged at load.
   std::vector<std::string> warnings;
 };

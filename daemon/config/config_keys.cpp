@@ -189,6 +189,26 @@ const std::array kKeys{
     ConfigKey{"phone.webhook_retry_max", "integer", "300", "s",
               "Longest wait between two attempts of a failing webhook (the wait doubles from 5 s up to this).",
               [](Config& c, const toml::node& n) { c.phone.webhook_retry_max = as_seconds(n, 5, 86400); }},
+    ConfigKey{"metrics.textfile", "path", R"("")", "",
+              "Prometheus textfile written atomically every metrics.textfile_interval for the node exporter's "
+              "textfile collector (e.g. /var/lib/prometheus/node-exporter/paminna.prom). Absolute, ending in .prom. "
+              "Empty: not written (paminnactl metrics works anyway).",
+              [](Config& c, const toml::node& n) {
+                const auto text = as_string(n, 512);
+                if (!text.empty()) {
+                  const std::filesystem::path path(text);
+                  if (!path.is_absolute()) {
+                    throw ConfigValueError("must be an absolute path");
+                  }
+                  // The node exporter's textfile collector reads only *.prom files.
+                  if (path.extension() != ".prom") {
+                    throw ConfigValueError("must end in .prom (the node exporter reads only those)");
+                  }
+                }
+                c.metrics.textfile = text;
+              }},
+    ConfigKey{"metrics.textfile_interval", "integer", "60", "s", "How often metrics.textfile is rewritten.",
+              [](Config& c, const toml::node& n) { c.metrics.textfile_interval = as_seconds(n, 10, 3600); }},
 };
 
 }  // namespace

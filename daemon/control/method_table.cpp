@@ -29,6 +29,9 @@ void Responder::result(json value) const {
 }
 
 void Responder::error(const RpcError& error) const {
+  if (on_error_) {
+    on_error_();
+  }
   if (notification_) {
     return;
   }
@@ -63,6 +66,18 @@ bool valid_id(const json& id) {
 }  // namespace
 
 void MethodTable::dispatch(CallContext context, std::string_view line, const Responder::Send& send) const {
+  // A line that never becomes a well-formed request is counted, as a call and an error, under "_invalid".
+  struct CountInvalid {
+    std::map<std::string, MethodStats>& stats;
+    bool well_formed = false;
+    ~CountInvalid() {
+      if (!well_formed) {
+        auto& invalid = stats["_invalid"];
+        ++invalid.calls;
+        ++invalid.errors;
+      }
+    }
+  } count_invalid{stats_, false};
   json request;
   try {
     request = json::parse(line);
@@ -101,9 +116,12 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     }
   }
   // From here on the request is well formed: a notification gets no response, not even an error.
-  const Responder respond(id, notification, send);
+  count_invalid.well_formed = true;
   const auto name = method_it->get<std::string>();
   const auto method = methods_.find(name);
+  auto* stat = &stats_[method == methods_.end() ? std::string("_unknown") : name];
+  ++stat->calls;
+  const Responder respond(id, notification, send, [stat] { ++stat->errors; });
   if (method == methods_.end()) {
     respond.error(RpcError(error_code::method_not_found, "unknown method '" + name.substr(0, 64) + "'"));
     return;
@@ -135,6 +153,9 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     respond.error(e);
   } catch (const store::StoreError& e) {
     log::event(log::Event::STORE_ERROR, "method={} error=\"{}\"", name, e.what());
+    for (const auto& listener : on_store_error_) {
+      listener();
+    }
     respond.error(RpcError(error_code::store_unavailable,
                            e.transient() ? "the database is busy; nothing was changed, try again"
                                          : "the database failed; nothing was changed (see the daemon's log)"));

@@ -10,6 +10,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -30,8 +31,9 @@ struct CallContext {
 class Responder {
  public:
   using Send = std::function<void(std::string)>;
-  Responder(nlohmann::json id, bool notification, Send send)
-      : id_(std::move(id)), notification_(notification), send_(std::move(send)) {}
+  // on_error: counts the error for metrics, also when an async handler answers later.
+  Responder(nlohmann::json id, bool notification, Send send, std::function<void()> on_error = {})
+      : id_(std::move(id)), notification_(notification), send_(std::move(send)), on_error_(std::move(on_error)) {}
   void result(nlohmann::json value) const;
   void error(const RpcError& error) const;
 
@@ -39,6 +41,15 @@ class Responder {
   nlohmann::json id_;
   bool notification_;  // no id in the request: nothing is sent back
   Send send_;
+  std::function<void()> on_error_;
+};
+
+// Per method since start, for metrics. Keys are registered method names plus
+// "_unknown" (a name nobody registered) and "_invalid" (not a valid request),
+// so a client cannot grow the map with names of its own.
+struct MethodStats {
+  std::uint64_t calls = 0;
+  std::uint64_t errors = 0;  // answered with a JSON-RPC error (any code)
 };
 
 struct MethodInfo {
@@ -62,6 +73,10 @@ class MethodTable {
   // Called after a state-changing method's handler returns, so a component
   // whose plans depend on the store (the reminder dispatcher) can re-arm.
   void after_change(std::function<void()> listener) { after_change_.push_back(std::move(listener)); }
+  // Called when a handler fails with a StoreError (health: database errors).
+  void on_store_error(std::function<void()> listener) { on_store_error_.push_back(std::move(listener)); }
+
+  [[nodiscard]] const std::map<std::string, MethodStats>& stats() const { return stats_; }
 
  private:
   struct Method {
@@ -70,6 +85,9 @@ class MethodTable {
   };
   std::map<std::string, Method> methods_;
   std::vector<std::function<void()>> after_change_;
+  std::vector<std::function<void()>> on_store_error_;
+  // Counters only: dispatch() stays const for the server, which holds the table by const reference.
+  mutable std::map<std::string, MethodStats> stats_;
 };
 
 std::string error_line(const nlohmann::json& id, int code, const std::string& message,

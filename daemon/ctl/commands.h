@@ -33,8 +33,9 @@ int call_and_print(CommandContext& context, const std::string& method, nlohmann:
 void add_core_commands(CLI::App& app, Runner& run);
 void add_client_commands(CLI::App& app, Runner& run);  // client, guardian, consent, audit, retention
 void add_booking_commands(CLI::App& app, Runner& run);
-void add_phone_commands(CLI::App& app, Runner& run);  // phone, staff
-void add_callback_commands(CLI::App& app, Runner& run);
-void add_reminder_commands(CLI::App& app, Runner& run);  // reminder, gateway  // callback, voicemail, contact
+void add_phone_commands(CLI::App& app, Runner& run);     // phone, staff
+void add_callback_commands(CLI::App& app, Runner& run);  // callback, voicemail, contact
+void add_reminder_commands(CLI::App& app, Runner& run);  // reminder, gateway
+void add_ops_commands(CLI::App& app, Runner& run);       // metrics, backup, today
 
 }  // namespace paminna::ctl

@@ -469,6 +469,35 @@ std::shared_ptr<CallbackService> register_callbacks(Daemon& daemon, PhoneService
   };
   phone.on_recompute(hand_back);
   hand_back();  // absences entered while the daemon was stopped
+  daemon.add_status(
+      "callbacks",
+      [service] {
+        const auto s = service->summary(service->now());
+        return nlohmann::json{{"open", s.open},         {"due_today", s.due_today},
+                              {"overdue", s.overdue},   {"letters_due", s.letters_due},
+                              {"thinking", s.thinking}, {"unowned", s.unowned}};
+      },
+      [service] {
+        std::vector<std::string> problems;
+        const auto s = service->summary(service->now());
+        if (s.overdue > 0) {
+          problems.push_back(fmt::format(
+              "{} callback task(s) overdue (R5: call back within 24 h): see paminnactl callback list", s.overdue));
+        }
+        return problems;
+      });
+  daemon.add_metrics([service] {
+    const auto s = service->summary(service->now());
+    auto gauge = [](const char* name, const char* help, int value) {
+      return metrics::Family{name, help, "gauge", {{{}, static_cast<double>(value), ""}}};
+    };
+    return std::vector<metrics::Family>{
+        gauge("paminna_callbacks_open", "Callback and contact tasks not closed.", s.open),
+        gauge("paminna_callbacks_overdue", "Open tasks past their deadline (R5).", s.overdue),
+        gauge("paminna_callbacks_due_today", "Open tasks due today.", s.due_today),
+        gauge("paminna_contact_letters_due", "Contact tasks whose information letter is due (R8).", s.letters_due),
+    };
+  });
   return service;
 }
 

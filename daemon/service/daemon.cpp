@@ -18,6 +18,8 @@ namespace paminna {
 
 // service/reminder_methods.cpp
 void register_reminders(Daemon& daemon);
+// service/backup_method.cpp
+void register_backup(Daemon& daemon);
 
 Daemon::Daemon(DaemonOptions options)
     : config_(std::make_shared<const Config>(std::move(options.config))), signals_(io_), watchdog_(io_) {
@@ -71,6 +73,8 @@ void Daemon::start() {
   const auto phone = register_phone(*this);
   register_callbacks(*this, *phone);
   register_reminders(*this);
+  register_metrics();
+  register_backup(*this);
 
   const auto& c = config_->control;
   server_ = std::make_unique<control::Server>(
@@ -105,6 +109,9 @@ void Daemon::stop() {
   }
   stopping_ = true;
   log::event(log::Event::DAEMON_STOPPING);
+  for (const auto& listener : stop_listeners_) {
+    listener();
+  }
   notify::stopping();
   if (server_) {
     server_->stop();
@@ -136,7 +143,14 @@ void Daemon::feed_watchdog() {
     return;
   }
   // Fed from the loop itself: a blocked loop stops feeding and systemd notices.
-  notify::watchdog();
+  // A loop that runs but cannot read its database is not healthy either: skip
+  // the ping and let systemd restart us (a transient lock held by another
+  // process does not count, see probe_store).
+  if (const auto failure = probe_store()) {
+    log::event(log::Event::WATCHDOG_SKIPPED, "error=\"{}\"", *failure);
+  } else {
+    notify::watchdog();
+  }
   const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(*interval / 2);
   const auto expected = std::chrono::steady_clock::now() + period;
   watchdog_.expires_at(expected);

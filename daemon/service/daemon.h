@@ -4,12 +4,17 @@
 // scheduler → methods → control socket) and torn down in reverse. SIGTERM and
 // SIGINT stop it gracefully; SIGHUP reloads the configuration. run() returns
 // the process exit code.
+//
+// The systemd watchdog is fed by a timer on this loop (so a blocked loop stops
+// feeding it) and only while a trivial read of the store works (so a daemon
+// whose database is gone is restarted rather than looking alive).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -22,6 +27,7 @@
 #include "http/transport.h"
 #include "service/auditor.h"
 #include "service/clock.h"
+#include "service/metrics_text.h"
 #include "service/scheduler.h"
 #include "service/wall_timer.h"
 #include "sms/sms_gateway.h"
@@ -49,6 +55,8 @@ class Daemon {
   // For the modules wired in by later issues.
   [[nodiscard]] const Config& config() const { return *config_; }
   void on_reload(std::function<void(const Config&)> listener) { reload_listeners_.push_back(std::move(listener)); }
+  // Run by stop() before the loop ends: abandon work in progress (a backup's temporary file).
+  void on_stop(std::function<void()> listener) { stop_listeners_.push_back(std::move(listener)); }
   boost::asio::io_context& io() { return io_; }
   Scheduler& scheduler() { return *scheduler_; }
   control::MethodTable& methods() { return methods_; }
@@ -65,13 +73,28 @@ class Daemon {
     status_sections_.push_back({name, std::move(section), std::move(problems)});
   }
 
+  // Metric families from a module (service/metrics_text.h), asked for at every scrape.
+  using MetricsSource = std::function<std::vector<metrics::Family>()>;
+  void add_metrics(MetricsSource source) { metrics_sources_.push_back(std::move(source)); }
+  // Every module's families and the daemon's own, in the Prometheus text format.
+  std::string metrics_text();
+
   // Re-reads the configuration file; returns the errors if it is invalid (the running one is kept).
   tl::expected<void, std::string> reload();
 
  private:
   void register_core_methods();
+  void register_metrics();
   void wait_for_signals();
   void feed_watchdog();
+  // nullopt when a trivial read works; else why not. A busy database (another
+  // process holds a lock) is not a failure: it passes.
+  std::optional<std::string> probe_store();
+  // The daemon's own problems (store) and every section's: empty means healthy.
+  std::vector<std::string> collect_problems();
+  // [metrics] textfile: write it now, and plan the next write (scheduler key "metrics:textfile").
+  void write_metrics_textfile();
+  void plan_metrics_textfile();
 
   boost::asio::io_context io_;
   std::shared_ptr<const Config> config_;
@@ -92,12 +115,17 @@ class Daemon {
   std::chrono::steady_clock::time_point started_;
   Instant started_wall_;
   std::vector<std::function<void(const Config&)>> reload_listeners_;
+  std::vector<std::function<void()>> stop_listeners_;
   struct Section {
     std::string name;
     StatusSection section;
     Problems problems;
   };
   std::vector<Section> status_sections_;
+  std::vector<MetricsSource> metrics_sources_;
+  std::uint64_t store_errors_ = 0;  // StoreError in a control method, since start
+  std::optional<Instant> last_store_error_;
+  bool textfile_failing_ = false;  // log METRICS_TEXTFILE_FAILED once per failure streak
   bool stopping_ = false;
 };
 

@@ -25,14 +25,7 @@ void Daemon::register_core_methods() {
         const auto now = clock_->now();
         const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock_->steady_now() - started_).count();
         const auto next = scheduler_->next_due();
-        json problems = json::array();
-        for (const auto& s : status_sections_) {
-          if (s.problems) {
-            for (auto& problem : s.problems()) {
-              problems.push_back(std::move(problem));
-            }
-          }
-        }
+        const json problems = collect_problems();
         json result{
             {"version", PAMINNA_VERSION},
             {"protocol", control::kProtocolVersion},
@@ -49,7 +42,9 @@ void Daemon::register_core_methods() {
             {"database",
              {{"path", config_->daemon.database.string()},
               {"size_bytes", store_.db->size_bytes()},
-              {"schema_version", store::schema_version(*store_.db)}}},
+              {"schema_version", store::schema_version(*store_.db)},
+              {"errors_since_start", store_errors_},
+              {"last_error_utc", last_store_error_ ? json(format_utc(*last_store_error_)) : json(nullptr)}}},
             {"control",
              {{"endpoint", server_->endpoint()},
               {"connections", server_->connections()},
@@ -61,6 +56,7 @@ void Daemon::register_core_methods() {
         for (const auto& s : status_sections_) {
           result[s.name] = s.section();
         }
+        // Said plainly for people and scripts alike: healthy, or the list of reasons it is not.
         result["healthy"] = problems.empty();
         result["problems"] = problems;
         return result;

@@ -248,6 +248,23 @@ std::shared_ptr<PhoneService> register_phone(Daemon& daemon) {
   register_phone_methods(daemon.methods(), service);
   service->start();
   daemon.on_reload([service](const Config&) { service->reload(); });
+  // A closed phone is a state, not a problem: this section has none.
+  daemon.add_status("phone", [service] {
+    const auto& state = service->state();
+    return nlohmann::json{
+        {"status", to_string(state.status)},
+        {"reason", to_string(state.reason)},
+        {"next_change_utc", state.next ? nlohmann::json(format_utc(state.next->at)) : nlohmann::json(nullptr)}};
+  });
+  daemon.add_metrics([service] {
+    metrics::Family family{
+        "paminna_phone_state", "1 for the office phone's current state (R6, R7), 0 for the others.", "gauge", {}};
+    for (const auto status : {PhoneStatus::open, PhoneStatus::closed, PhoneStatus::internal}) {
+      family.samples.push_back(
+          {{{"state", std::string(to_string(status))}}, service->state().status == status ? 1.0 : 0.0, ""});
+    }
+    return std::vector<metrics::Family>{std::move(family)};
+  });
   return service;
 }
 

@@ -145,9 +145,10 @@ void ReminderDispatcher::run() {
   }
   in_flight_ = batch.size();
   for (auto& [row, request] : batch) {
-    gateway_.send(std::move(request), [this, alive = alive_, id = row.id](sms::SendOutcome outcome) {
+    const auto started = clock_.steady_now();
+    gateway_.send(std::move(request), [this, alive = alive_, id = row.id, started](sms::SendOutcome outcome) {
       if (*alive) {
-        complete(id, std::move(outcome));
+        complete(id, std::move(outcome), clock_.steady_now() - started);
       }
     });
   }
@@ -219,8 +220,19 @@ std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> ReminderDispatche
 // after a few milliseconds, so a slow gateway never delays the record of a
 // fast answer by more than that. A crash inside the window loses nothing: the
 // rows are still `sending` and start-up resolves them (I3).
-void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome) {
-  completions_.push_back({id, std::move(outcome)});
+void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took) {
+  // Counted here, not in apply(): an outcome counts even if writing it back fails.
+  ++recent_outcomes_[std::string(sms::outcome_name(outcome))];
+  latency_.observe(std::chrono::duration<double>(took).count());
+  if (std::holds_alternative<sms::Accepted>(outcome)) {
+    failing_since_.reset();
+  } else if (!std::holds_alternative<sms::RejectedPermanently>(outcome)) {
+    if (!failing_since_) {
+      failing_since_ = clock_.now();
+    }
+    last_failure_ = std::string(sms::outcome_reason(outcome));
+  }
+  completions_.push_back({id, std::move(outcome), took});
   if (completions_.size() >= in_flight_ || completions_.size() >= kGroupCommitSize) {
     flush_timer_.cancel();
     if (!flush_posted_) {
@@ -279,7 +291,6 @@ void ReminderDispatcher::apply(store::ReminderStore& store, store::ReminderRecor
                                Instant now) {
   (void)store;
   const auto& config = config_();
-  ++recent_outcomes_[std::string(sms::outcome_name(outcome))];
   r.updated_at = now;
   auto retry_or_fail = [&](std::optional<Duration> retry_after, const std::string& reason) {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
@@ -363,6 +374,51 @@ nlohmann::json ReminderDispatcher::status() {
             {"pause_reason", pause_reason_ ? nlohmann::json(*pause_reason_) : nlohmann::json(nullptr)},
             {"outcomes_since_start", outcomes},
             {"last_sent_utc", last_sent_ ? nlohmann::json(format_utc(*last_sent_)) : nlohmann::json(nullptr)}}}};
+}
+
+}  // namespace paminna
+
+namespace paminna {
+
+std::vector<metrics::Family> ReminderDispatcher::metrics() {
+  store::ReminderStore store(db_);
+  const auto counts = store.counts_by_state();
+  metrics::Family states{"paminna_reminders", "Reminders in the outbox by state.", "gauge", {}};
+  // Every state, also those with no row, so a dashboard sees 0 rather than a missing series.
+  for (const auto* state :
+       {"scheduled", "sending", "sent", "retry", "held", "failed", "skipped", "cancelled", "expired"}) {
+    const auto it = counts.find(state);
+    states.samples.push_back({{{"state", state}}, it == counts.end() ? 0.0 : static_cast<double>(it->second), ""});
+  }
+  metrics::Family outcomes{
+      "paminna_gateway_outcomes_total", "SMS gateway send outcomes since the daemon started.", "counter", {}};
+  for (const auto* outcome :
+       {"accepted", "retry_later", "outcome_unknown", "rejected_permanently", "gateway_unavailable"}) {
+    const auto it = recent_outcomes_.find(outcome);
+    outcomes.samples.push_back(
+        {{{"outcome", outcome}}, it == recent_outcomes_.end() ? 0.0 : static_cast<double>(it->second), ""});
+  }
+  std::vector<metrics::Family> out{
+      std::move(states),
+      std::move(outcomes),
+      latency_.family("paminna_gateway_send_seconds", "Time from an SMS request to its outcome."),
+      {"paminna_gateway_paused",
+       "1 while sending is paused (credentials, credit or gateway down).",
+       "gauge",
+       {{{}, paused_until_ ? 1.0 : 0.0, ""}}},
+      {"paminna_gateway_failing_since_seconds",
+       "Unix time since which every send failed for a reason of the gateway's; 0 when it is not failing.",
+       "gauge",
+       {{{}, failing_since_ ? static_cast<double>(failing_since_->time_since_epoch().count()) : 0.0, ""}}},
+  };
+  // From the store, so it survives a restart; absent until the first send ever.
+  if (const auto last = store.last_sent()) {
+    out.push_back({"paminna_gateway_last_success_timestamp_seconds",
+                   "Unix time of the last SMS the gateway accepted.",
+                   "gauge",
+                   {{{}, static_cast<double>(last->time_since_epoch().count()), ""}}});
+  }
+  return out;
 }
 
 }  // namespace paminna

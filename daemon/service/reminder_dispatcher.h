@@ -30,6 +30,7 @@
 
 #include "config/config.h"
 #include "service/clock.h"
+#include "service/metrics_text.h"
 #include "service/scheduler.h"
 #include "sms/sms_gateway.h"
 #include "store/reminder_store.h"
@@ -53,18 +54,26 @@ class ReminderDispatcher {
   void resume();
   [[nodiscard]] nlohmann::json status();
   [[nodiscard]] bool paused() const { return paused_until_.has_value(); }
+  // Since when every send has failed for a reason of the gateway's (retry later,
+  // outcome unknown, unavailable); reset by the next accepted send. A message
+  // rejected permanently (a bad number) says nothing about the gateway.
+  [[nodiscard]] std::optional<Instant> failing_since() const { return failing_since_; }
+  [[nodiscard]] const std::string& last_failure() const { return last_failure_; }
+  // paminna_reminders, paminna_gateway_* families (service/metrics_text.h).
+  [[nodiscard]] std::vector<metrics::Family> metrics();
 
  private:
   struct Completion {
     std::int64_t id;
     sms::SendOutcome outcome;
+    std::chrono::steady_clock::duration took;
   };
 
   void arm();
   void run();
   // Claims and checks a batch in one transaction; returns what may be sent.
   std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> claim(Instant now, int limit);
-  void complete(std::int64_t id, sms::SendOutcome outcome);
+  void complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took);
   void flush();
   void apply(store::ReminderStore& store, store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now);
 
@@ -84,6 +93,10 @@ class ReminderDispatcher {
   std::optional<std::string> pause_reason_;
   std::map<std::string, std::uint64_t> recent_outcomes_;  // since start, by outcome name
   std::optional<Instant> last_sent_;
+  std::optional<Instant> failing_since_;
+  std::string last_failure_;
+  // Request to outcome, in seconds; buckets from a quick gateway to the total timeout's range.
+  metrics::Histogram latency_{{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60}};
   std::mt19937_64 random_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -22,6 +22,9 @@ using nlohmann::json;
 
 namespace {
 
+// status calls the gateway unhealthy after failing this long without one accepted send.
+constexpr auto kGatewayFailingAlert = std::chrono::minutes{10};
+
 store::ReminderRecord require_reminder(store::ReminderStore& store, std::int64_t id) {
   auto r = store.find(id);
   if (!r) {
@@ -198,20 +201,35 @@ void register_reminders(Daemon& daemon) {
 
   daemon.add_status(
       "reminders", [dispatcher] { return dispatcher->status(); },
-      [dispatcher, &db] {
+      [dispatcher, &db, &clock] {
         std::vector<std::string> problems;
+        const auto now = clock.now();
         if (dispatcher->paused()) {
           problems.emplace_back("the SMS gateway is paused (credentials or credit): reminders wait");
         }
-        const auto counts = store::ReminderStore(db).counts_by_state();
-        for (const auto* state : {"failed", "expired", "held"}) {
+        // One failed send is routine (a retry follows); a gateway failing this long needs a person.
+        if (const auto since = dispatcher->failing_since(); since && now - *since >= kGatewayFailingAlert) {
+          problems.push_back(fmt::format("the SMS gateway has been failing for {} minutes (last: {})",
+                                         std::chrono::duration_cast<std::chrono::minutes>(now - *since).count(),
+                                         dispatcher->last_failure()));
+        }
+        store::ReminderStore store(db);
+        const auto counts = store.counts_by_state();
+        // failed and held wait for a person (reminder retry/resolve), however old they are.
+        for (const auto* state : {"failed", "held"}) {
           if (const auto it = counts.find(state); it != counts.end() && it->second > 0) {
             problems.push_back(
                 fmt::format("{} reminder(s) {}: see paminnactl reminder list --state {}", it->second, state, state));
           }
         }
+        // expired is final and nothing can be done once the visit began: it is news for a day, not forever.
+        if (const auto expired = store.expired_since(now - std::chrono::hours{24}); expired > 0) {
+          problems.push_back(fmt::format(
+              "{} reminder(s) expired unsent in the last 24 h: see paminnactl reminder list --state expired", expired));
+        }
         return problems;
       });
+  daemon.add_metrics([dispatcher] { return dispatcher->metrics(); });
   daemon.methods().after_change([dispatcher] { dispatcher->changed(); });
   daemon.on_reload([dispatcher](const Config&) { dispatcher->changed(); });
   dispatcher->start();

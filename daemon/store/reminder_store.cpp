@@ -180,6 +180,24 @@ std::map<std::string, std::int64_t> ReminderStore::counts_by_state() {
   return counts;
 }
 
+std::int64_t ReminderStore::expired_since(Instant since) {
+  // updated_at is when the row moved to expired: an expired row is never updated again.
+  auto& s = db_.cached("SELECT count(*) FROM reminders WHERE state = 'expired' AND updated_at >= ?");
+  s.bind(1, secs(since));
+  s.step();
+  const auto n = s.int64(0);
+  s.reset();
+  return n;
+}
+
+std::optional<Instant> ReminderStore::last_sent() {
+  auto& s = db_.cached("SELECT max(sent_at) FROM reminders");
+  s.step();
+  const auto at = s.optional_int64(0);
+  s.reset();
+  return at ? std::optional<Instant>(instant(*at)) : std::nullopt;
+}
+
 std::int64_t ReminderStore::possible_duplicates() {
   auto& s = db_.cached("SELECT count(*) FROM reminders WHERE possible_duplicate = 1");
   s.step();

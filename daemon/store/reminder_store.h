@@ -62,6 +62,10 @@ class ReminderStore {
   std::optional<Instant> next_due();
   std::map<std::string, std::int64_t> counts_by_state();
   std::int64_t possible_duplicates();
+  // Rows that became expired (never sent before their visit) at or after `since` (health, issue 9).
+  std::int64_t expired_since(Instant since);
+  // The latest sent_at of any row: the last successful send, also across restarts (metrics).
+  std::optional<Instant> last_sent();
   // The booking's calendar note (R1): the most telling state of its rows, "none" without rows.
   std::string summary_for_booking(std::int64_t booking_id);
   void set_booking_summary(std::int64_t booking_id);

@@ -418,5 +418,52 @@ TEST(ErrorLine, OmitsNullData) {
   EXPECT_TRUE(response.at("id").is_null());
 }
 
+// Issue 9: requests and errors per method for metrics, with bounded keys.
+TEST_F(MethodTableTest, CountsCallsAndErrorsPerMethodUnderBoundedNames) {
+  call(R"({"jsonrpc":"2.0","id":1,"method":"ping"})");
+  call(R"({"jsonrpc":"2.0","id":2,"method":"ping","params":{"x":1}})");  // ping ignores params: no error
+  call(R"({"jsonrpc":"2.0","id":3,"method":"no.such.one"})");
+  call(R"({"jsonrpc":"2.0","id":4,"method":"another.made.up.name"})");
+  call("not json");
+  table_.add("fails", MethodInfo{"Always invalid.", false},
+             [](const CallContext&, const json&) -> json { throw RpcError::invalid_params("x", "bad"); });
+  call(R"({"jsonrpc":"2.0","id":5,"method":"fails"})");
+  const auto& stats = table_.stats();
+  EXPECT_EQ(stats.at("ping").calls, 2U);
+  EXPECT_EQ(stats.at("ping").errors, 0U);
+  EXPECT_EQ(stats.at("fails").calls, 1U);
+  EXPECT_EQ(stats.at("fails").errors, 1U);
+  // Names a client makes up share one key: a client cannot grow the metrics.
+  EXPECT_EQ(stats.at("_unknown").calls, 2U);
+  EXPECT_EQ(stats.at("_unknown").errors, 2U);
+  EXPECT_EQ(stats.at("_invalid").calls, 1U);
+  EXPECT_EQ(stats.at("_invalid").errors, 1U);
+  EXPECT_EQ(stats.count("no.such.one"), 0U);
+}
+
+TEST_F(MethodTableTest, AnAsyncErrorIsCountedWhenItIsAnswered) {
+  std::optional<Responder> later;
+  table_.add_async("slow", MethodInfo{"Answers later.", false},
+                   [&later](const CallContext&, const json&, Responder respond) { later = std::move(respond); });
+  // The answer comes after dispatch() returned: the send function must outlive it.
+  std::vector<std::string> sent;
+  table_.dispatch({}, R"({"jsonrpc":"2.0","id":1,"method":"slow"})",
+                  [&sent](std::string response) { sent.push_back(std::move(response)); });
+  EXPECT_EQ(table_.stats().at("slow").errors, 0U);
+  ASSERT_TRUE(later);
+  later->error(RpcError::conflict("busy"));
+  EXPECT_EQ(table_.stats().at("slow").errors, 1U);
+  EXPECT_EQ(sent.size(), 1U);
+}
+
+TEST_F(MethodTableTest, AStoreErrorIsReportedToListeners) {
+  int seen = 0;
+  table_.on_store_error([&seen] { ++seen; });
+  table_.add("db", MethodInfo{"Fails in the store.", false},
+             [](const CallContext&, const json&) -> json { throw store::StoreError("test", SQLITE_IOERR, "disk"); });
+  call(R"({"jsonrpc":"2.0","id":1,"method":"db"})");
+  EXPECT_EQ(seen, 1);
+}
+
 }  // namespace
 }  // namespace paminna::control

@@ -102,7 +102,8 @@ TEST(ConfigKeys, EachDefaultWrittenInAFileIsValid) {
 // --- The example file ---------------------------------------------------------------------------------------------
 
 TEST(ConfigExample, TheShippedExampleFileIsValid) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "../../../config/paminna.example.toml";
+  // Not __FILE__: with ccache's base_dir it is relative to the build folder, not to where the test runs.
+  const auto path = std::filesystem::path(PAMINNA_SOURCE_DIR) / "config/paminna.example.toml";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   if (std::filesystem::file_size(path) == 0) {
     GTEST_SKIP() << path << " is still empty";

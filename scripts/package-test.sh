@@ -81,6 +81,10 @@ for f in ./usr/sbin/paminnad ./usr/bin/paminnactl ./etc/paminna/paminna.toml \
   ./usr/share/doc/paminna/README.md ./usr/share/doc/paminna/paminna.example.toml; do
   grep -qx -- "$f" <<<"$contents" || fail "the package lacks $f"
 done
+# The bash completion exists once paminnactl can generate it (issue 9, ops).
+if [ -f "$build/daemon/paminnactl.bash" ]; then
+  grep -qx ./usr/share/bash-completion/completions/paminnactl <<<"$contents" || fail "the package lacks the bash completion"
+fi
 ! grep -qE '^\./usr/(local|etc)/' <<<"$contents" || fail "the package installs under /usr/local or /usr/etc"
 ! grep -qE '(unit_|integration_tests|_bench|paminna_journal_catalog)' <<<"$contents" || fail "the package holds test or build tools"
 depends=$(dpkg-deb -f "$deb" Depends)
@@ -103,7 +107,9 @@ if [ "${PAMINNA_PACKAGE_TEST_MODE:-}" != extract ] && [ "$(id -u)" -eq 0 ] &&
   installed_by_us=1
   dpkg -i "$deb" || fail "dpkg -i failed"
   getent passwd paminna >/dev/null || fail "postinst made no paminna user"
-  [ "$(stat -c '%U %a' /var/lib/paminna)" = "paminna 700" ] || fail "/var/lib/paminna: $(stat -c '%U %a' /var/lib/paminna)"
+  for dir in /var/lib/paminna /var/lib/paminna/backups; do
+    [ "$(stat -c '%U %a' "$dir")" = "paminna 700" ] || fail "$dir: $(stat -c '%U %a' "$dir")"
+  done
   [ "$(stat -c '%G %a' /etc/paminna)" = "paminna 750" ] || fail "/etc/paminna: $(stat -c '%G %a' /etc/paminna)"
   [ -f /etc/paminna/sms-gateway.credentials ] || fail "no empty credentials file for LoadCredential="
   conffiles=$(dpkg-query -W -f='${Conffiles}\n' paminna)

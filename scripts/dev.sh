@@ -74,7 +74,7 @@ case "${1:-}" in
     bash scripts/package-test.sh
     ;;
   *)
-    sed -n '2,10p' "$0"
+    sed -n '2,9p' "$0"
     exit 2
     ;;
 esac

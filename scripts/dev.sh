@@ -4,6 +4,7 @@
 #   bash scripts/dev.sh run            install what is missing, build, run paminnad on embedded defaults
 #   bash scripts/dev.sh test           install what is missing, build, run every test
 #   bash scripts/dev.sh test-sanitize  the same tests built with AddressSanitizer + UBSan
+#   bash scripts/dev.sh package-test   build the .deb, install it, run the installed daemon, remove it
 #   bash scripts/dev.sh format-check   clang-format check of every source file
 #   bash scripts/dev.sh deps           only install the Debian 12 packages
 set -euo pipefail
@@ -11,6 +12,9 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git tzdata
+  # Packaging: cpack's DEB generator (dpkg-shlibdeps, file), man page checks, the
+  # journal catalog check, sysusers/tmpfiles for the package's postinst.
+  dpkg-dev file groff-base systemd
   libboost-dev libcurl4-openssl-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libhowardhinnant-date-dev libphonenumber-dev libsystemd-dev libexpected-dev
@@ -63,6 +67,11 @@ case "${1:-}" in
     ;;
   format-check)
     git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
+    ;;
+  package-test)
+    deps
+    [ -f build/CMakeCache.txt ] || cmake -S . -B build -G Ninja >/dev/null
+    bash scripts/package-test.sh
     ;;
   *)
     sed -n '2,9p' "$0"

@@ -66,7 +66,6 @@ class Server {
   void reject(boost::asio::local::stream_protocol::socket socket);
   void closed(const std::shared_ptr<Connection>& connection);
 
-  boost::asio::io_context& io_;
   const MethodTable& methods_;
   ServerLimits limits_;
   boost::asio::local::stream_protocol::acceptor acceptor_;

@@ -102,7 +102,7 @@ TEST(ConfigKeys, EachDefaultWrittenInAFileIsValid) {
 // --- The example file ---------------------------------------------------------------------------------------------
 
 TEST(ConfigExample, TheShippedExampleFileIsValid) {
-  const auto path = std::filesystem::path(__FILE__).parent_path() / "../../../config/paminna.example.toml";
+  const auto path = std::filesystem::path(PAMINNA_SOURCE_DIR) / "config/paminna.example.toml";
   ASSERT_TRUE(std::filesystem::exists(path)) << path;
   if (std::filesystem::file_size(path) == 0) {
     GTEST_SKIP() << path << " is still empty";

@@ -172,7 +172,7 @@ TEST(MessageTemplate, ExampleUsesTheLongestNames) {
 // The default texts (config/templates/<language>/<kind>.txt).
 
 std::filesystem::path templates_dir() {
-  return std::filesystem::path(__FILE__).parent_path() / "../../../config/templates";
+  return std::filesystem::path(PAMINNA_SOURCE_DIR) / "config/templates";
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -2,6 +2,7 @@
 
 option(PAMINNA_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" ON)
 option(PAMINNA_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
+option(PAMINNA_FUZZ "Build the libFuzzer targets in tests/fuzz (clang only)" OFF)
 
 add_library(paminna_options INTERFACE)
 target_compile_features(paminna_options INTERFACE cxx_std_20)
@@ -23,3 +24,14 @@ endif()
 target_compile_definitions(paminna_options INTERFACE
   PAMINNA_VERSION="${PROJECT_VERSION}"
   BOOST_ASIO_NO_DEPRECATED)
+if(PAMINNA_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "PAMINNA_FUZZ needs clang: -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_C_COMPILER=clang")
+  endif()
+  # Every library is instrumented for coverage and checked by ASan and UBSan;
+  # the fuzz targets themselves link libFuzzer (tests/fuzz/CMakeLists.txt).
+  # UB stops the run like a crash, so the fuzzer reports it.
+  target_compile_options(paminna_options INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(paminna_options INTERFACE -fsanitize=address,undefined)
+endif()

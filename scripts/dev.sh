@@ -6,6 +6,7 @@
 #   bash scripts/dev.sh test-sanitize  the same tests built with AddressSanitizer + UBSan
 #   bash scripts/dev.sh package-test   build the .deb, install it, run the installed daemon, remove it
 #   bash scripts/dev.sh format-check   clang-format check of every source file
+#   bash scripts/dev.sh fuzz [seconds] libFuzzer targets with clang, briefly (scripts/fuzz.sh)
 #   bash scripts/dev.sh deps           only install the Debian 12 packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ PACKAGES=(
   libboost-dev libcurl4-openssl-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libhowardhinnant-date-dev libphonenumber-dev libsystemd-dev libexpected-dev
+  clang clang-format libclang-rt-14-dev
 )
 JOBS=${JOBS:-$(nproc)}
 
@@ -65,6 +67,10 @@ case "${1:-}" in
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir build-sanitize --output-on-failure -j "$JOBS" --timeout 600
     ;;
+  fuzz)
+    deps
+    exec bash scripts/fuzz.sh "${@:2}"
+    ;;
   format-check)
     git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
     ;;
@@ -74,7 +80,7 @@ case "${1:-}" in
     bash scripts/package-test.sh
     ;;
   *)
-    sed -n '2,9p' "$0"
+    sed -n '2,10p' "$0"
     exit 2
     ;;
 esac

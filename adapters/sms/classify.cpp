@@ -232,22 +232,25 @@ std::string clean_reason(std::string_view raw) {
   if (trimmed.starts_with('<')) {
     return {};  // an HTML or XML error page says nothing a person can use
   }
-  const std::string masked = mask_numbers(trimmed);
-  std::string out;
-  out.reserve(masked.size());
+  // Blanks and control characters are collapsed before numbers are masked:
+  // digits separated by tabs, line breaks or NULs become digits separated by
+  // spaces, which must read as the phone number they are (found by fuzz_gateway).
+  std::string collapsed;
+  collapsed.reserve(trimmed.size());
   bool blank = false;
-  for (const char c : masked) {
+  for (const char c : trimmed) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7F || c == ' ') {
-      blank = !out.empty();
+      blank = !collapsed.empty();
       continue;
     }
     if (blank) {
-      out.push_back(' ');
+      collapsed.push_back(' ');
       blank = false;
     }
-    out.push_back(c);
+    collapsed.push_back(c);
   }
+  std::string out = mask_numbers(collapsed);
   if (out.size() > max_reason_bytes) {
     std::size_t cut = max_reason_bytes;
     while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0U) == 0x80U) {

@@ -84,6 +84,12 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   } catch (const json::parse_error&) {
     send(error_line(nullptr, error_code::parse_error, "parse error: not valid JSON"));
     return;
+  } catch (const json::exception&) {
+    // A number too large for a double (1e400) is out_of_range, not a
+    // parse_error; uncaught it would leave the Asio handler and stop the
+    // daemon (found by fuzz_control).
+    send(error_line(nullptr, error_code::parse_error, "parse error: a number is out of range"));
+    return;
   }
   if (!request.is_object()) {
     send(error_line(

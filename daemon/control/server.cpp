@@ -189,7 +189,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 Server::Server(asio::io_context& io, const MethodTable& methods, ServerLimits limits)
-    : io_(io), methods_(methods), limits_(limits), acceptor_(io), accept_retry_(io) {}
+    : methods_(methods), limits_(limits), acceptor_(io), accept_retry_(io) {}
 
 Server::~Server() {
   stop();

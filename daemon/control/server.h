@@ -69,7 +69,6 @@ class Server {
   bool evict_longest_idle();
   void closed(const std::shared_ptr<Connection>& connection);
 
-  boost::asio::io_context& io_;
   const MethodTable& methods_;
   ServerLimits limits_;
   boost::asio::local::stream_protocol::acceptor acceptor_;

@@ -113,7 +113,7 @@ tl::expected<nlohmann::json, CallError> Client::call(const std::string& method, 
   nlohmann::json response;
   try {
     response = nlohmann::json::parse(reply);
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {  // parse_error, or out_of_range for a number like 1e400
     return tl::unexpected(CallError{exit_code::protocol, "the daemon's reply is not valid JSON", nullptr});
   }
   if (response.contains("error")) {

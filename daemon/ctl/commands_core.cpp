@@ -149,7 +149,7 @@ void add_core_commands(CLI::App& app, Runner& run) {
       json params;
       try {
         params = json::parse(*params_text);
-      } catch (const json::parse_error&) {
+      } catch (const json::exception&) {  // parse_error, or out_of_range for a number like 1e400
         c.err << "paminnactl: params is not valid JSON\n";
         return exit_code::usage;
       }

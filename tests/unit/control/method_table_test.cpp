@@ -71,6 +71,21 @@ TEST_F(MethodTableTest, MalformedJsonIsAParseErrorWithNullId) {
   }
 }
 
+// Found by fuzz_control (tests/fuzz/corpus/control/regression_number_overflow):
+// nlohmann::json throws out_of_range, not parse_error, for a number beyond a
+// double, and it escaped dispatch(), which promises that no exception does.
+TEST_F(MethodTableTest, ANumberBeyondADoubleIsAParseErrorNotAnException) {
+  for (const char* line : {R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"limit":184467440e3709551614}})",
+                           R"({"jsonrpc":"2.0","id":1e400,"method":"ping"})", "-1e99999"}) {
+    std::vector<std::string> sent;
+    ASSERT_NO_THROW(sent = call(line)) << line;
+    ASSERT_EQ(sent.size(), 1U) << line;
+    const auto response = json::parse(sent[0]);
+    EXPECT_EQ(code_of(response), error_code::parse_error) << line;
+    EXPECT_TRUE(response.at("id").is_null()) << line;
+  }
+}
+
 TEST_F(MethodTableTest, AJsonValueThatIsNotAnObjectIsAnInvalidRequest) {
   for (const char* line : {"42", "\"status\"", "null", "true", "[]"}) {
     const auto response = respond(line);

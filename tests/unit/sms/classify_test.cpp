@@ -126,6 +126,16 @@ TEST(CleanReason, MasksAnythingThatLooksLikeAPhoneNumber) {
   EXPECT_EQ(clean_reason("+4670"), "+4670");
 }
 
+// Found by fuzz_gateway (tests/fuzz/corpus/gateway/regression_number_split_by_control_chars):
+// control characters between the digits were collapsed to spaces only after
+// masking, so the number reached the log whole.
+TEST(CleanReason, MasksANumberSplitByTabsLineBreaksOrNuls) {
+  EXPECT_EQ(clean_reason("to 070\t123\t4567 blocked"), "to <number> blocked");
+  EXPECT_EQ(clean_reason("number 035-12\r\n3 45 67"), "number <number>");
+  EXPECT_EQ(clean_reason(std::string("035-12\0\0\0003 45 67", 16)), "<number>");
+  EXPECT_EQ(clean_reason("code\t21211\tat 12:30"), "code 21211 at 12:30");
+}
+
 TEST(CleanReason, DropsHtmlCollapsesBlanksAndCutsOnACharacterBoundary) {
   EXPECT_EQ(clean_reason("<html><body>502 Bad Gateway</body></html>"), "");
   EXPECT_EQ(clean_reason("  a\r\n\tb \x01 c  "), "a b c");

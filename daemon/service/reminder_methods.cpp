@@ -214,12 +214,12 @@ void register_reminders(Daemon& daemon) {
                                          dispatcher->last_failure()));
         }
         store::ReminderStore store(db);
-        const auto counts = store.counts_by_state();
         // failed and held wait for a person (reminder retry/resolve), however old they are.
+        // Counted one state at a time through its index: not a scan of the whole outbox.
         for (const auto* state : {"failed", "held"}) {
-          if (const auto it = counts.find(state); it != counts.end() && it->second > 0) {
+          if (const auto n = store.count_in_state(state); n > 0) {
             problems.push_back(
-                fmt::format("{} reminder(s) {}: see paminnactl reminder list --state {}", it->second, state, state));
+                fmt::format("{} reminder(s) {}: see paminnactl reminder list --state {}", n, state, state));
           }
         }
         // expired is final and nothing can be done once the visit began: it is news for a day, not forever.

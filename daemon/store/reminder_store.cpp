@@ -191,11 +191,19 @@ std::int64_t ReminderStore::expired_since(Instant since) {
 }
 
 std::optional<Instant> ReminderStore::last_sent() {
-  auto& s = db_.cached("SELECT max(sent_at) FROM reminders");
+  auto& s = db_.cached("SELECT max(sent_at) FROM reminders WHERE sent_at IS NOT NULL");
   s.step();
   const auto at = s.optional_int64(0);
   s.reset();
   return at ? std::optional<Instant>(instant(*at)) : std::nullopt;
+}
+
+std::int64_t ReminderStore::count_in_state(std::string_view state) {
+  auto& s = db_.cached("SELECT count(*) FROM reminders WHERE state = ?");
+  s.bind(1, state).step();
+  const auto n = s.int64(0);
+  s.reset();
+  return n;
 }
 
 std::int64_t ReminderStore::possible_duplicates() {

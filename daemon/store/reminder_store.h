@@ -61,6 +61,8 @@ class ReminderStore {
   // The earliest due among scheduled/retry rows (an index lookup).
   std::optional<Instant> next_due();
   std::map<std::string, std::int64_t> counts_by_state();
+  // Rows in one state, through the state index (status checks, not a full count).
+  std::int64_t count_in_state(std::string_view state);
   std::int64_t possible_duplicates();
   // Rows that became expired (never sent before their visit) at or after `since` (health, issue 9).
   std::int64_t expired_since(Instant since);

@@ -479,3 +479,29 @@ TEST_F(AuditStoreTest, SurvivesReopening) {
 
 }  // namespace
 }  // namespace paminna::store
+
+namespace paminna::store {
+namespace {
+
+// `status` runs these on every call, also in the middle of a 100,000-reminder
+// dispatch: each must be answered from an index, never by scanning the outbox.
+TEST(StatusQueries, UseAnIndexNotAScanOfTheOutbox) {
+  test::TempDir dir;
+  const auto opened = open_store(dir.path() / "plan.db", 1000);
+  auto& db = *opened.db;
+  for (const char* query : {"SELECT count(*) FROM reminders WHERE possible_duplicate = 1",
+                            "SELECT max(sent_at) FROM reminders WHERE sent_at IS NOT NULL",
+                            "SELECT count(*) FROM reminders WHERE state = 'failed'"}) {
+    auto& plan = db.cached(std::string("EXPLAIN QUERY PLAN ") + query);
+    std::string detail;
+    while (plan.step()) {
+      detail += plan.text(3) + ";";
+    }
+    plan.reset();
+    EXPECT_THAT(detail, ::testing::HasSubstr("INDEX")) << query;
+    EXPECT_THAT(detail, ::testing::Not(::testing::HasSubstr("SCAN reminders"))) << query;
+  }
+}
+
+}  // namespace
+}  // namespace paminna::store

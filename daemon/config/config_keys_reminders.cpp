@@ -62,7 +62,9 @@ const std::array kReminderKeys{
     ConfigKey{"reminders.cancellation_sms", "boolean", "false", "",
               "Send an SMS when a visit whose reminder already went out is cancelled.",
               [](Config& c, const toml::node& n) { c.reminders.cancellation_sms = as_boolean(n); }},
-    ConfigKey{"reminders.max_attempts", "integer", "8", "", "Attempts before a reminder is failed.",
+    ConfigKey{"reminders.max_attempts", "integer", "20", "",
+              "Attempts before a reminder is failed (a safety net: the visit time is the real bound; 20 attempts with "
+              "the default backoff span about three and a half hours of gateway trouble).",
               [](Config& c, const toml::node& n) {
                 c.reminders.backoff.max_attempts = static_cast<int>(as_integer(n, 1, 50));
               }},

@@ -24,6 +24,9 @@ using stream = asio::local::stream_protocol;
 // cannot push each other (or a person's paminnactl) out before they speak.
 constexpr std::chrono::seconds kMinIdleBeforeEviction{1};
 
+// Lines handled for one peer before the others get a turn.
+constexpr int kLinesPerTurn = 16;
+
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(Server& server, stream::socket socket)
@@ -96,9 +99,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
                             });
   }
 
-  // Handles every complete line; false when the connection is being closed.
+  // Handles complete lines; true when it wants more input. It stops early
+  // (false) when the connection is closing, when replies are waiting to be
+  // written (a peer that does not read stops being served, not everyone
+  // else), and after a few lines so one busy peer cannot hold the loop;
+  // resume() carries on from there.
   bool drain() {
-    for (;;) {
+    for (int handled = 0;; ++handled) {
+      if (closing_ || closed_) {
+        return false;
+      }
+      if (!outbox_.empty()) {
+        paused_ = true;  // write() resumes once the replies are out
+        return false;
+      }
+      if (handled == kLinesPerTurn) {
+        paused_ = true;
+        asio::post(socket_.get_executor(), [self = shared_from_this()] { self->resume(); });
+        return false;
+      }
       auto [status, line] = framer_.next();
       switch (status) {
         case LineFramer::Status::need_more:
@@ -163,8 +182,20 @@ class Connection : public std::enable_shared_from_this<Connection> {
                           self->write();
                         } else if (self->closing_) {
                           self->close();
+                        } else {
+                          self->resume();
                         }
                       });
+  }
+
+  void resume() {
+    if (!paused_ || closed_) {
+      return;
+    }
+    paused_ = false;
+    if (drain()) {
+      read();
+    }
   }
 
   void flush_then_close() {
@@ -185,6 +216,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int pending_ = 0;  // requests dispatched and not yet answered
   bool writing_ = false;
   bool closing_ = false;
+  bool paused_ = false;  // lines are waiting in the framer; no read is outstanding
   bool closed_ = false;
 };
 

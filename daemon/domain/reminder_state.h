@@ -47,7 +47,7 @@ bool is_final(ReminderState state);
 struct BackoffPolicy {
   Duration base{30};      // first retry after about this long
   Duration cap{30 * 60};  // no wait longer than this
-  int max_attempts = 8;
+  int max_attempts = 20;
   // The last attempt must leave before the visit by at least this margin.
   Duration before_visit{15 * 60};
 };

@@ -222,7 +222,9 @@ int main(int argc, char** argv) {
   // Only today's visits may go unsent: a reminder ends `failed` when no retry
   // fits before its visit, `expired` when the visit began first.
   for (const auto* state : {"failed", "expired"}) {
-    for (const auto& r : daemon.result("reminder.list", {{"state", state}})["reminders"]) {
+    // Held in a local: a range-for over a member of a temporary reads freed memory.
+    const auto list = daemon.result("reminder.list", {{"state", state}});
+    for (const auto& r : list["reminders"]) {
       if (r["visit_start_local"].get<std::string>().rfind("2026-11-23", 0) != 0) {
         broken(std::string(state) + " reminder for a visit not today: " + r.dump());
       }

@@ -41,7 +41,15 @@ TEST(Backoff, RetryAfterIsAFloor) {
 }
 
 TEST(Backoff, GivesUpWhenOutOfAttempts) {
-  EXPECT_FALSE(next_attempt({}, 8, 0.5, std::nullopt, kNow, kVisit).has_value());
+  const BackoffPolicy policy;
+  EXPECT_FALSE(next_attempt(policy, policy.max_attempts, 0.5, std::nullopt, kNow, kNow + 24h).has_value());
+}
+
+// Found by the gateway fault campaign: with a cap of 8, a ten-minute outage
+// plus a few ordinary faults failed reminders for visits a day away.
+TEST(Backoff, AnOutageOfAnHourDoesNotFailTomorrowsReminder) {
+  EXPECT_TRUE(next_attempt({}, 8, 0.5, std::nullopt, kNow, kNow + 24h).has_value());
+  EXPECT_TRUE(next_attempt({}, 12, 0.5, std::nullopt, kNow, kNow + 24h).has_value());
 }
 
 TEST(Backoff, NoRetryThatWouldLeaveTooCloseToTheVisit) {

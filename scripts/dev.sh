@@ -6,7 +6,7 @@
 #   bash scripts/dev.sh test-sanitize  the same tests built with AddressSanitizer + UBSan
 #   bash scripts/dev.sh package-test   build the .deb, install it, run the installed daemon, remove it
 #   bash scripts/dev.sh format-check   clang-format check of every source file
-#   bash scripts/dev.sh fuzz [seconds] libFuzzer targets with clang, briefly (scripts/fuzz.sh)
+#   bash scripts/dev.sh fuzz [ci|seconds] libFuzzer targets with clang, briefly (scripts/fuzz.sh)
 #   bash scripts/dev.sh deps           only install the Debian 12 packages
 set -euo pipefail
 cd "$(dirname "$0")/.."

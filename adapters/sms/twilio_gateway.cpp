@@ -1,6 +1,7 @@
 #include "sms/twilio_gateway.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <type_traits>
 
 #include <nlohmann/json.hpp>
@@ -58,8 +59,12 @@ SendOutcome TwilioGateway::interpret(const http::HttpResult& result, Instant now
   std::optional<int> code;
   std::string message = error_text(response.body);
   if (json.is_object()) {
+    // Twilio's codes have five digits; anything longer could be a number the
+    // gateway echoed back, so it is left out of the reason (and the log).
     if (const auto c = json.find("code"); c != json.end() && c->is_number_integer()) {
-      code = c->get<int>();
+      if (const auto value = c->get<std::int64_t>(); value > 0 && value < 100000) {
+        code = static_cast<int>(value);
+      }
     }
   }
   // The code goes in after clean_reason has masked numbers in the message.

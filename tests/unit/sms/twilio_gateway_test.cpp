@@ -82,6 +82,16 @@ TEST_F(TwilioTest, InvalidNumberIsRejectedWithTheCodeAndTheNumberMasked) {
                 "HTTP 400, Twilio error 21211: The 'To' number <number> is not a valid phone number."}}));
 }
 
+// Found by fuzz_gateway: a "code" that is not one of Twilio's five-digit codes
+// could be a number echoed back, and the reason goes into the log.
+TEST_F(TwilioTest, ACodeLongerThanFiveDigitsIsLeftOutOfTheReason) {
+  server.enqueue(MockReply::json(400, R"({"code":46701234567,"message":"Bad To","status":400})"));
+  server.enqueue(MockReply::json(400, R"({"code":-21211,"message":"Bad To","status":400})"));
+  auto gateway = make();
+  EXPECT_EQ(send(gateway), (SendOutcome{RejectedPermanently{"HTTP 400, Bad To"}}));
+  EXPECT_EQ(send(gateway), (SendOutcome{RejectedPermanently{"HTTP 400, Bad To"}}));
+}
+
 TEST_F(TwilioTest, TooManyRequestsIsRetryLaterWithRetryAfter) {
   MockReply reply = MockReply::json(429, R"({"code":20429,"message":"Too Many Requests","status":429})");
   reply.headers.emplace_back("Retry-After", "3");

@@ -113,6 +113,9 @@ int main(int argc, char** argv) {
   }
   paminna::log::configure(options.config.log.target, options.config.log.level, "paminnad");
   ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the daemon
+  // A file-size limit (ulimit -f, RLIMIT_FSIZE) must become a failed write the
+  // store reports (STORE_ERROR, "nothing was changed"), not a killed daemon.
+  ::signal(SIGXFSZ, SIG_IGN);
 
   try {
     paminna::Daemon daemon(std::move(options));

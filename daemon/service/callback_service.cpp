@@ -83,11 +83,21 @@ void CallbackService::plan(const store::TaskRecord& task) {
     context_.scheduler.cancel(key);
     return;
   }
+  schedule_fire(key, alert->at, task.id);
+}
+
+void CallbackService::schedule_fire(const std::string& key, Instant at, std::int64_t id) {
   std::weak_ptr<CallbackService> weak = weak_from_this();
-  const auto id = task.id;
-  context_.scheduler.schedule(key, alert->at, [weak, id] {
+  context_.scheduler.schedule(key, at, [weak, key, id] {
     if (auto self = weak.lock()) {
-      self->fire(id);
+      try {
+        self->fire(id);
+      } catch (...) {
+        // A failing store must not silence the alert: try again in a minute.
+        // The scheduler logs the failure (SCHEDULER_TASK_FAILED).
+        self->schedule_fire(key, self->now() + std::chrono::minutes{1}, id);
+        throw;
+      }
     }
   });
 }
@@ -140,10 +150,10 @@ void CallbackService::plan_summary() {
     if (!self) {
       return;
     }
+    self->plan_summary();  // first, so a failing summary does not end the next ones
     const auto s = self->summary(self->now());
     log::event(log::Event::CALLBACK_SUMMARY, "open={} due_today={} overdue={} letters_due={} thinking={} unowned={}",
                s.open, s.due_today, s.overdue, s.letters_due, s.thinking, s.unowned);
-    self->plan_summary();
   });
 }
 

@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "domain/local_time.h"
@@ -116,7 +119,12 @@ void ReminderDispatcher::arm() {
   if (paused_until_) {
     at = paused_until_;
   } else {
-    at = store::ReminderStore(db_).next_due();
+    try {
+      at = store::ReminderStore(db_).next_due();
+    } catch (const store::StoreError& e) {
+      log::event(log::Event::STORE_ERROR, "what=reminder-next-due error=\"{}\"", e.what());
+      at = clock_.now() + kStoreRetry;
+    }
   }
   if (!at) {
     scheduler_.cancel(kKey);
@@ -138,7 +146,16 @@ void ReminderDispatcher::run() {
     }
     limit = 1;  // one probe decides whether the gateway is back
   }
-  auto batch = claim(now, limit);
+  std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch;
+  try {
+    batch = claim(now, limit);
+  } catch (const store::StoreError& e) {
+    // Nothing was claimed (the transaction rolled back). Without a new
+    // deadline the reminders would wait for the next change or restart.
+    log::event(log::Event::STORE_ERROR, "what=reminder-claim error=\"{}\"", e.what());
+    scheduler_.schedule(kKey, now + kStoreRetry, [this] { run(); });
+    return;
+  }
   if (batch.empty()) {
     arm();
     return;
@@ -277,9 +294,24 @@ void ReminderDispatcher::flush() {
       store.set_booking_summary(r->booking_id);
     }
     tx.commit();
+    flush_retry_ = kFirstFlushRetry;
   } catch (const store::StoreError& e) {
-    // The rows stay in `sending`: the next start resolves them (I3). Nothing is lost.
-    log::event(log::Event::STORE_ERROR, "what=reminder-outcomes count={} error=\"{}\"", done.size(), e.what());
+    // Keep the outcomes and write them again later: dropped, the rows would
+    // stay `sending` until a restart resent them as possible duplicates of
+    // messages the gateway had accepted. A crash meanwhile still loses
+    // nothing (I3); until then no new batch is claimed (in_flight_ stays up).
+    log::event(log::Event::STORE_ERROR, "what=reminder-outcomes count={} retry_in_ms={} error=\"{}\"", done.size(),
+               std::chrono::duration_cast<std::chrono::milliseconds>(flush_retry_).count(), e.what());
+    completions_.insert(completions_.begin(), std::make_move_iterator(done.begin()),
+                        std::make_move_iterator(done.end()));
+    flush_timer_.expires_after(flush_retry_);
+    flush_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+      if (!error && *alive && !flush_posted_) {
+        flush();
+      }
+    });
+    flush_retry_ = std::min(flush_retry_ * 2, kLastFlushRetry);
+    return;
   }
   in_flight_ -= std::min(in_flight_, done.size());
   if (in_flight_ == 0) {

@@ -13,6 +13,11 @@
 // hold for a person). Our gateways do not deduplicate on the client
 // reference, so a resend after a crash may reach the person twice; the
 // count is shown in status and logged (REMINDER_RECOVERED).
+//
+// Database errors (disk full, a lock held past daemon.busy_timeout_ms) lose
+// nothing and stop nothing for good: a failed claim is tried again later, and
+// the outcomes of a failed group commit stay in memory and are written again
+// (tests/fault/disk_campaign.cpp).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -88,6 +93,13 @@ class ReminderDispatcher {
   boost::asio::steady_timer flush_timer_{io_};
   static constexpr std::size_t kGroupCommitSize = 64;
   static constexpr std::chrono::milliseconds kGroupCommitWindow{5};
+  // After a database error: outcomes are written again after 1 s, doubling up
+  // to 30 s (steady time, the gateway's answers wait in memory); claiming is
+  // tried again 30 s later on the wall clock, like any deadline.
+  static constexpr std::chrono::steady_clock::duration kFirstFlushRetry = std::chrono::seconds{1};
+  static constexpr std::chrono::steady_clock::duration kLastFlushRetry = std::chrono::seconds{30};
+  static constexpr Duration kStoreRetry = std::chrono::seconds{30};
+  std::chrono::steady_clock::duration flush_retry_ = kFirstFlushRetry;
   std::size_t in_flight_ = 0;
   std::optional<Instant> paused_until_;
   std::optional<std::string> pause_reason_;

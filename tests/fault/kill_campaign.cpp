@@ -7,7 +7,6 @@
 //
 //   kill_campaign [--kills 50] [--reminders 10000] [--seed N]
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -26,6 +25,7 @@
 #include <date/date.h>
 
 #include "domain/local_time.h"
+#include "fault/campaign.h"
 #include "store/open_store.h"
 #include "store/sqlite.h"
 #include "support/daemon_process.h"
@@ -37,42 +37,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-[[noreturn]] void broken(const std::string& what) {
-  std::fprintf(stderr, "INVARIANT BROKEN: %s\n", what.c_str());
-  std::exit(1);
-}
-
-std::string form_field(const std::string& body, const std::string& name) {
-  const auto key = name + "=";
-  auto start = body.find(key);
-  while (start != std::string::npos && start != 0 && body[start - 1] != '&') {
-    start = body.find(key, start + 1);
-  }
-  if (start == std::string::npos) {
-    return {};
-  }
-  start += key.size();
-  return body.substr(start, body.find('&', start) - start);
-}
-
-// One SQL value from the database file, read while the daemon is stopped.
-std::int64_t scalar(const std::filesystem::path& database, const std::string& sql) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    broken("cannot open " + database.string());
-  }
-  sqlite3_stmt* statement = nullptr;
-  std::int64_t value = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
-      sqlite3_step(statement) == SQLITE_ROW) {
-    value = sqlite3_column_type(statement, 0) == SQLITE_TEXT
-                ? (std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))) == "ok" ? 1 : 0)
-                : sqlite3_column_int64(statement, 0);
-  }
-  sqlite3_finalize(statement);
-  sqlite3_close(db);
-  return value;
-}
+using fault::broken;
+using fault::form_field;
+using fault::scalar;
 
 void prefill(const std::filesystem::path& database, long count) {
   auto opened = store::open_store(database, 5000);

@@ -1,0 +1,56 @@
+// What every fault campaign (tests/fault/) shares: how an invariant breaks,
+// reading the database file behind the daemon's back, reading a gateway form.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace paminna::fault {
+
+[[noreturn]] inline void broken(const std::string& what) {
+  std::fprintf(stderr, "INVARIANT BROKEN: %s\n", what.c_str());
+  std::exit(1);
+}
+
+// One field of an application/x-www-form-urlencoded body, still encoded.
+inline std::string form_field(const std::string& body, const std::string& name) {
+  const auto key = name + "=";
+  auto start = body.find(key);
+  while (start != std::string::npos && start != 0 && body[start - 1] != '&') {
+    start = body.find(key, start + 1);
+  }
+  if (start == std::string::npos) {
+    return {};
+  }
+  start += key.size();
+  return body.substr(start, body.find('&', start) - start);
+}
+
+// One SQL value from the database file, read-only (WAL lets it run beside the
+// daemon); "ok" reads as 1, other text as 0, no row or an error as -1.
+inline std::int64_t scalar(const std::filesystem::path& database, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    broken("cannot open " + database.string());
+  }
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_stmt* statement = nullptr;
+  std::int64_t value = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+      sqlite3_step(statement) == SQLITE_ROW) {
+    value = sqlite3_column_type(statement, 0) == SQLITE_TEXT
+                ? (std::string(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0))) == "ok" ? 1 : 0)
+                : sqlite3_column_int64(statement, 0);
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+}  // namespace paminna::fault

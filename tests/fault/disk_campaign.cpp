@@ -1,0 +1,317 @@
+// Fault campaign: the database fails under the daemon. Another process holds
+// the write lock past daemon.busy_timeout_ms while staff add clients, while
+// reminders fall due and while the gateway's answers are being written back;
+// then every write fails (a file-size limit of 0, as a full or failing disk).
+// Invariants: the daemon keeps running and answers every request, a refused
+// change says so and leaves no trace, every acknowledged change survives a
+// kill -9, every reminder goes out exactly once when the database is back
+// (none lost, none sent twice, none left `sending`), and the file passes
+// PRAGMA integrity_check. Exits non-zero on the first broken invariant.
+//
+//   disk_campaign [--clients 40] [--rounds 3]
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <date/date.h>
+
+#include "domain/local_time.h"
+#include "fault/campaign.h"
+#include "store/sqlite.h"
+#include "support/daemon_process.h"
+#include "support/mock_http_server.h"
+
+using namespace paminna;
+using namespace std::chrono_literals;
+using fault::broken;
+using fault::form_field;
+using fault::scalar;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kStoreUnavailable = -32003;
+
+// Another process's connection holding the write lock (WAL: readers go on).
+class LockHolder {
+ public:
+  explicit LockHolder(const std::filesystem::path& database) : db_(database, store::OpenOptions{5000, false}) {}
+  void lock() { db_.exec("BEGIN IMMEDIATE"); }
+  void unlock() { db_.exec("ROLLBACK"); }
+
+ private:
+  store::Database db_;
+};
+
+// A gateway whose answers can be held back until the campaign lets them go.
+class Gateway {
+ public:
+  Gateway() {
+    server_.set_handler([this](const test::RecordedRequest&) {
+      std::unique_lock lock(mutex_);
+      // Bounded: a campaign that forgets to release must fail, not hang.
+      changed_.wait_for(lock, 60s, [this] { return !holding_; });
+      return test::MockReply::json(200, R"({"id":"m)" + std::to_string(++next_id_) + R"("})");
+    });
+  }
+  void hold() {
+    const std::lock_guard lock(mutex_);
+    holding_ = true;
+  }
+  void release() {
+    {
+      const std::lock_guard lock(mutex_);
+      holding_ = false;
+    }
+    changed_.notify_all();
+  }
+  test::MockHttpServer& server() { return server_; }
+
+ private:
+  test::MockHttpServer server_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool holding_ = false;
+  long next_id_ = 0;
+};
+
+// Polls `done` (a state the daemon reaches by itself, not a timer of ours).
+template <typename F>
+bool eventually(F done, std::chrono::milliseconds timeout = 20s) {
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) {
+      return true;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return done();
+}
+
+// A refused request: code -32003 and a message saying nothing was changed.
+void expect_refused(const json& reply, const std::string& what) {
+  if (!reply.contains("error") || reply["error"].value("code", 0) != kStoreUnavailable ||
+      reply["error"].value("message", "").find("nothing was changed") == std::string::npos) {
+    broken(what + ": expected a store_unavailable error, got " + reply.dump());
+  }
+}
+
+void expect_result(const json& reply, const std::string& what) {
+  if (!reply.contains("result")) {
+    broken(what + ": expected a result, got " + reply.dump());
+  }
+}
+
+std::string visit(int day, int minute) {
+  char text[32];
+  std::snprintf(text, sizeof text, "2026-11-%02d %02d:%02d", day, 10 + minute / 60, minute % 60);
+  return text;
+}
+
+long count_in_log(const test::DaemonProcess& daemon, const std::string& text) {
+  const auto log = daemon.log();
+  long n = 0;
+  for (auto at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+long sent(const test::DaemonProcess& daemon) {
+  return daemon.result("status")["reminders"]["by_state"].value("sent", 0L);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int clients = 40;
+  int rounds = 3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string name = argv[i];
+    if (name == "--clients") {
+      clients = std::atoi(argv[i + 1]);
+    } else if (name == "--rounds") {
+      rounds = std::atoi(argv[i + 1]);
+    }
+  }
+  if (clients < 1 || rounds < 1 || (rounds + 1) * clients >= 600) {
+    broken("--clients and --rounds at least 1, (rounds + 1) × clients under 600 (visits a minute apart, 10-20)");
+  }
+  ::signal(SIGPIPE, SIG_IGN);
+  std::printf("disk_campaign clients=%d rounds=%d\n", clients, rounds);
+
+  Gateway gateway;
+  test::DaemonProcess daemon(test::with_config(""));
+  std::ofstream(daemon.dir() / "elks.credentials") << "username=u1\npassword=secret\n";
+  // The first line lands in [daemon]: a lock held longer than 200 ms fails a write.
+  daemon.write_config(
+      "busy_timeout_ms = 200\n[log]\nlevel = \"info\"\ntarget = \"stderr\"\n"
+      "[office]\nphone = \"040-34 10 00\"\n[reminders]\nbatch_size = 100\n"
+      "[sms]\ngateway = \"46elks\"\nbase_url = \"" +
+      gateway.server().url() + "\"\ncredentials = \"" + (daemon.dir() / "elks.credentials").string() +
+      "\"\nrate_per_second = 0\nmax_in_flight = 8\n");
+  daemon.start();  // Monday 2026-11-23 09:00 local
+  // The daemon's clock, as time since that start.
+  std::chrono::seconds elapsed{0};
+  const auto advance = [&](std::chrono::seconds by) {
+    daemon.advance(by);
+    elapsed += by;
+  };
+  LockHolder holder(daemon.database());
+  long reminders = 0;
+  std::set<std::string> acknowledged;  // client refs the daemon said it added
+
+  // 1. The write lock is held by another process: every change is refused
+  //    with a message, reads go on, and nothing of a refused change remains.
+  holder.lock();
+  for (int i = 1; i <= clients; ++i) {
+    const auto ref = "K-" + std::to_string(i);
+    expect_refused(daemon.call("client.add", {{"client", ref}, {"phone", "070-123 45 67"}, {"lang", "sv"}}),
+                   "client.add while locked");
+  }
+  expect_result(daemon.call("status"), "status while locked");
+  holder.unlock();
+  for (int i = 1; i <= clients; ++i) {
+    const auto ref = "K-" + std::to_string(i);
+    expect_result(daemon.call("client.add", {{"client", ref}, {"phone", "070-123 45 67"}, {"lang", "sv"}}),
+                  "client.add " + ref + " after the lock (a refused add must leave nothing behind)");
+    acknowledged.insert(ref);
+    expect_result(daemon.call("consent.grant", {{"client", ref}, {"source", "phone"}}), "consent.grant " + ref);
+    // Visits on Wednesday one minute apart: reminders due Tuesday from 10:00.
+    expect_result(daemon.call("booking.add", {{"client", ref}, {"at", visit(25, i)}, {"staff", "AL"}}),
+                  "booking.add " + ref);
+    ++reminders;
+  }
+  std::printf("1. locked control plane: %d refusals, then %d clients added\n", clients, clients);
+
+  // 2. Locked when the reminders fall due: nothing leaves, the claim is tried again.
+  holder.lock();
+  advance(std::chrono::hours{25} + std::chrono::minutes{clients});  // Tuesday 10:00 + clients min: all due
+  if (!daemon.wait_for_log("what=reminder-claim")) {
+    broken("no STORE_ERROR for the failed claim");
+  }
+  if (gateway.server().request_count() != 0) {
+    broken("a reminder left although its claim could not be recorded");
+  }
+  // 3. Unlocked, the retry claims and sends; the answers are held back while
+  //    the lock is taken again, so writing them back fails, twice.
+  gateway.hold();
+  holder.unlock();
+  advance(30s);
+  if (!eventually([&] { return gateway.server().request_count() >= 1; })) {
+    broken("the claim was not tried again after the lock");
+  }
+  holder.lock();
+  gateway.release();
+  if (!daemon.wait_for_log("what=reminder-outcomes") || !daemon.wait_for_log("retry_in_ms=2000")) {
+    broken("no STORE_ERROR for the failed write-back of outcomes, or no second attempt");
+  }
+  holder.unlock();
+  for (int i = 0; i < 100 && sent(daemon) < reminders; ++i) {
+    (void)eventually([&] { return daemon.result("status")["reminders"]["in_flight"] == 0; });
+    advance(60s);
+  }
+  if (sent(daemon) != reminders) {
+    broken(std::to_string(sent(daemon)) + " of " + std::to_string(reminders) + " reminders sent after the lock");
+  }
+  std::printf("2-3. locked claim and write-back: %zu requests for %ld reminders\n", gateway.server().request_count(),
+              reminders);
+
+  // 4. Every write fails (RLIMIT_FSIZE 0: no byte may be written to any file),
+  //    several rounds, with reminders falling due meanwhile.
+  for (int round = 1; round <= rounds; ++round) {
+    // Visits on Thursday from 10:00 + round × clients minutes; reminders due on
+    // Wednesday at the same times, one round after the other.
+    for (int i = 1; i <= clients; ++i) {
+      expect_result(
+          daemon.call("booking.add",
+                      {{"client", "K-" + std::to_string(i)}, {"at", visit(26, round * clients + i)}, {"staff", "AL"}}),
+          "booking.add before the disk fails");
+      ++reminders;
+    }
+    const rlimit none{0, RLIM_INFINITY};
+    if (::prlimit(daemon.pid(), RLIMIT_FSIZE, &none, nullptr) != 0) {
+      broken("prlimit failed");
+    }
+    const auto requests_before = gateway.server().request_count();
+    for (int i = 1; i <= clients; ++i) {
+      const auto ref = "D" + std::to_string(round) + "-" + std::to_string(i);
+      expect_refused(daemon.call("client.add", {{"client", ref}, {"phone", "070-765 43 21"}}),
+                     "client.add on a failing disk");
+    }
+    expect_result(daemon.call("status"), "status on a failing disk");
+    // Wednesday 10:00 is 49 h after the start: every reminder of this round falls due.
+    advance(49h + std::chrono::minutes{(round + 1) * clients + 1} - elapsed);
+    // The claim fails and is not logged either: the harness's log of the
+    // daemon is a file, which the limit stops too (as on a full disk).
+    if (gateway.server().request_count() != requests_before) {
+      broken("round " + std::to_string(round) + ": a reminder left while its claim could not be recorded");
+    }
+    const rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+    if (::prlimit(daemon.pid(), RLIMIT_FSIZE, &unlimited, nullptr) != 0) {
+      broken("prlimit failed");
+    }
+    for (int i = 1; i <= clients; ++i) {
+      const auto ref = "D" + std::to_string(round) + "-" + std::to_string(i);
+      expect_result(daemon.call("client.add", {{"client", ref}, {"phone", "070-765 43 21"}}),
+                    "client.add " + ref + " once the disk is back");
+      acknowledged.insert(ref);
+    }
+    for (int i = 0; i < 100 && sent(daemon) < reminders; ++i) {
+      (void)eventually([&] { return daemon.result("status")["reminders"]["in_flight"] == 0; });
+      daemon.advance(60s);
+    }
+    if (sent(daemon) != reminders) {
+      broken("round " + std::to_string(round) + ": " + std::to_string(sent(daemon)) + " of " +
+             std::to_string(reminders) + " reminders sent once the disk is back");
+    }
+    std::printf("4.%d failing disk: %d refusals, %ld reminders sent in all\n", round, clients, reminders);
+  }
+
+  // Every reminder exactly once: each names its own visit, so texts are distinct.
+  std::set<std::string> texts;
+  for (const auto& request : gateway.server().requests()) {
+    texts.insert(form_field(request.body, "message"));
+  }
+  if (static_cast<long>(gateway.server().request_count()) != reminders ||
+      static_cast<long>(texts.size()) != reminders) {
+    broken(std::to_string(gateway.server().request_count()) + " requests, " + std::to_string(texts.size()) +
+           " distinct texts for " + std::to_string(reminders) + " reminders");
+  }
+
+  // 5. kill -9: what was acknowledged is in the file, the file is sound, and
+  //    a restart finds nothing left in `sending` to resend.
+  daemon.kill9();
+  if (scalar(daemon.database(), "PRAGMA integrity_check") != 1) {
+    broken("integrity_check failed after the campaign");
+  }
+  for (const auto& ref : acknowledged) {
+    if (scalar(daemon.database(), "SELECT count(*) FROM clients WHERE ref = '" + ref + "'") != 1) {
+      broken("acknowledged client " + ref + " is gone");
+    }
+  }
+  if (scalar(daemon.database(), "SELECT count(*) FROM clients") != static_cast<long>(acknowledged.size())) {
+    broken("a refused client.add left a client behind");
+  }
+  // The clock goes on from where it was, as the wall clock would.
+  daemon.set_fake_clock(date::format("%FT%TZ", *parse_utc("2026-11-23T08:00:00Z") + elapsed));
+  daemon.start();
+  daemon.advance(1h);
+  if (count_in_log(daemon, "REMINDER_RECOVERED") != 0 ||
+      static_cast<long>(gateway.server().request_count()) != reminders) {
+    broken("the restart found reminders to resend");
+  }
+  daemon.stop();
+  std::printf("disk_campaign OK: clients=%zu reminders=%ld requests=%zu store_errors=%ld\n", acknowledged.size(),
+              reminders, gateway.server().request_count(), count_in_log(daemon, "STORE_ERROR"));
+  return 0;
+}

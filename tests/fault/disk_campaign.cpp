@@ -28,6 +28,7 @@
 #include "fault/campaign.h"
 #include "store/sqlite.h"
 #include "support/daemon_process.h"
+#include "support/eventually.h"
 #include "support/mock_http_server.h"
 
 using namespace paminna;
@@ -36,6 +37,7 @@ using fault::broken;
 using fault::form_field;
 using fault::scalar;
 using nlohmann::json;
+using test::eventually;
 
 namespace {
 
@@ -83,19 +85,6 @@ class Gateway {
   bool holding_ = false;
   long next_id_ = 0;
 };
-
-// Polls `done` (a state the daemon reaches by itself, not a timer of ours).
-template <typename F>
-bool eventually(F done, std::chrono::milliseconds timeout = 20s) {
-  const auto until = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) {
-      return true;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
-}
 
 // A refused request: code -32003 and a message saying nothing was changed.
 void expect_refused(const json& reply, const std::string& what) {
@@ -195,7 +184,9 @@ int main(int argc, char** argv) {
 
   // 2. Locked when the reminders fall due: nothing leaves, the claim is tried again.
   holder.lock();
-  advance(std::chrono::hours{25} + std::chrono::minutes{clients});  // Tuesday 10:00 + clients min: all due
+  // Tuesday 10:01, the first one due. Only one: each claim waits out the
+  // busy timeout, and a longer step would make the advance take minutes.
+  advance(25h + 1min);
   if (!daemon.wait_for_log("what=reminder-claim")) {
     broken("no STORE_ERROR for the failed claim");
   }
@@ -203,7 +194,8 @@ int main(int argc, char** argv) {
     broken("a reminder left although its claim could not be recorded");
   }
   // 3. Unlocked, the retry claims and sends; the answers are held back while
-  //    the lock is taken again, so writing them back fails, twice.
+  //    the lock is taken again, so writing them back fails, twice. Then the
+  //    rest fall due minute by minute.
   gateway.hold();
   holder.unlock();
   advance(30s);
@@ -216,7 +208,7 @@ int main(int argc, char** argv) {
     broken("no STORE_ERROR for the failed write-back of outcomes, or no second attempt");
   }
   holder.unlock();
-  for (int i = 0; i < 100 && sent(daemon) < reminders; ++i) {
+  for (int i = 0; i < clients + 100 && sent(daemon) < reminders; ++i) {
     (void)eventually([&] { return daemon.result("status")["reminders"]["in_flight"] == 0; });
     advance(60s);
   }

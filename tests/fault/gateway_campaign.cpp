@@ -24,9 +24,11 @@
 #include <thread>
 
 #include "domain/local_time.h"
+#include "fault/campaign.h"
 #include "store/open_store.h"
 #include "store/sqlite.h"
 #include "support/daemon_process.h"
+#include "support/form_decode.h"
 #include "support/mock_http_server.h"
 
 using namespace paminna;
@@ -34,34 +36,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-[[noreturn]] void broken(const std::string& what) {
-  std::fprintf(stderr, "INVARIANT BROKEN: %s\n", what.c_str());
-  std::exit(1);
-}
-
-std::string url_decode(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-std::string message_of(const std::string& body) {
-  const auto start = body.find("message=");
-  if (start == std::string::npos) {
-    return {};
-  }
-  const auto from = start + 8;
-  return url_decode(body.substr(from, body.find('&', from) - from));
-}
+using fault::broken;
 
 // Visits: `soon` of them today from 09:10 local, one a minute (they expire
 // during the outage), the rest tomorrow from 09:00 local. All due at 09:30 UTC-1.
@@ -130,7 +105,7 @@ int main(int argc, char** argv) {
   test::MockHttpServer gateway;
   gateway.set_handler([&](const test::RecordedRequest& request) {
     const std::lock_guard lock(mutex);
-    const auto text = message_of(request.body);
+    const auto text = test::form_value(request.body, "message");
     auto& s = seen[text];
     ++s.requests;
     std::smatch match;

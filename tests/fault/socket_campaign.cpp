@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "fault/campaign.h"
 #include "support/daemon_process.h"
 #include "support/socket_client.h"
 
@@ -31,10 +32,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-[[noreturn]] void broken(const std::string& what) {
-  std::fprintf(stderr, "INVARIANT BROKEN: %s\n", what.c_str());
-  std::exit(1);
-}
+using fault::broken;
 
 // A raw non-blocking connection that the campaign may leave unread.
 int connect_raw(const std::filesystem::path& path) {

@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "support/daemon_process.h"
+#include "support/eventually.h"
+#include "support/form_decode.h"
 #include "support/mock_http_server.h"
 
 namespace paminna::test {
@@ -20,48 +22,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-std::string decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-std::map<std::string, std::string> form(const std::string& body) {
-  std::map<std::string, std::string> fields;
-  std::size_t start = 0;
-  while (start <= body.size()) {
-    const auto end = std::min(body.find('&', start), body.size());
-    const auto pair = std::string_view(body).substr(start, end - start);
-    const auto eq = pair.find('=');
-    fields[decode(pair.substr(0, eq))] = eq == std::string_view::npos ? "" : decode(pair.substr(eq + 1));
-    start = end + 1;
-  }
-  return fields;
-}
-
-// Waits for something the daemon does on its own after a request (an HTTP
-// exchange with the mock): an event, not a timer of the code under test.
-template <typename Predicate>
-bool eventually(Predicate done, std::chrono::milliseconds timeout = 20s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) {
-      return true;
-    }
-    std::this_thread::sleep_for(5ms);
-  }
-  return done();
-}
 
 class RemindersTest : public ::testing::Test {
  protected:
@@ -118,7 +78,7 @@ TEST_F(RemindersTest, R1ArrivesOnceWithTheRightTextAtTheDueTime) {
   const auto request = gateway_.requests()[0];
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.target, "/a1/sms");
-  const auto fields = form(request.body);
+  const auto fields = decode_form(request.body);
   EXPECT_EQ(fields.at("to"), "+46701234567");
   EXPECT_EQ(fields.at("from"), "Tidbokning");
   EXPECT_EQ(fields.at("dontlog"), "message");
@@ -196,10 +156,11 @@ TEST_F(RemindersTest, MoveAfterTheReminderWasSentSendsTheMovedText) {
   daemon_->result("booking.move", {{"booking", booking}, {"at", "2026-11-27 14:00"}});
   ASSERT_TRUE(
       eventually([&] { return gateway_.request_count() == 2; }));  // moved text goes at once (10:00 is in the window)
-  EXPECT_THAT(form(gateway_.requests()[1].body).at("message"), HasSubstr("flyttad till fredag 27 november kl. 14.00"));
+  EXPECT_THAT(decode_form(gateway_.requests()[1].body).at("message"),
+              HasSubstr("flyttad till fredag 27 november kl. 14.00"));
   daemon_->advance(48h);  // Thursday 10:00: the usual reminder for the new day
   ASSERT_TRUE(eventually([&] { return gateway_.request_count() == 3; }));
-  EXPECT_THAT(form(gateway_.requests()[2].body).at("message"), HasSubstr("fredag 27 november kl. 14.00"));
+  EXPECT_THAT(decode_form(gateway_.requests()[2].body).at("message"), HasSubstr("fredag 27 november kl. 14.00"));
 }
 
 TEST_F(RemindersTest, CancelledBookingIsNotReminded) {
@@ -297,7 +258,7 @@ TEST_F(RemindersTest, KillNineDuringADispatchOfAThousandLosesNoneAndBoundsDuplic
   ASSERT_EQ(sent(), 1000);
   std::set<std::string> distinct;
   for (const auto& r : gateway_.requests()) {
-    distinct.insert(form(r.body).at("message"));
+    distinct.insert(decode_form(r.body).at("message"));
   }
   EXPECT_EQ(distinct.size(), 1000U);  // none lost
   const auto duplicates = gateway_.request_count() - 1000;

@@ -14,6 +14,7 @@
 
 #include "http/transport.h"
 #include "sms/sms_gateway.h"
+#include "support/form_decode.h"
 #include "support/mock_http_server.h"
 
 namespace paminna::sms {
@@ -43,34 +44,8 @@ inline constexpr std::string_view arabic_text =
     "\xd8\xaa\xd8\xb0\xd9\x83\xd9\x8a\xd8\xb1: \xd9\x85\xd9\x88\xd8\xb9\xd8\xaf\xd9\x83 "
     "\xd8\xba\xd8\xaf\xd9\x8b\xd8\xa7 \xd8\xa7\xd9\x84\xd8\xb3\xd8\xa7\xd8\xb9\xd8\xa9 10:00";
 
-inline std::string percent_decode(std::string_view text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out.push_back(' ');
-    } else if (text[i] == '%' && i + 2 < text.size()) {
-      out.push_back(static_cast<char>(std::stoi(std::string{text.substr(i + 1, 2)}, nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
-// application/x-www-form-urlencoded → name → value (the last one wins).
-inline std::map<std::string, std::string> decode_form(std::string_view body) {
-  std::map<std::string, std::string> fields;
-  while (!body.empty()) {
-    const auto amp = body.find('&');
-    const std::string_view pair = body.substr(0, amp);
-    const auto eq = pair.find('=');
-    fields[percent_decode(pair.substr(0, eq))] =
-        eq == std::string_view::npos ? std::string{} : percent_decode(pair.substr(eq + 1));
-    body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
-  }
-  return fields;
-}
+using test::decode_form;
+using test::percent_decode;
 
 inline SmsRequest sample_request() {
   SmsRequest request;

@@ -15,4 +15,4 @@ cmake --build build -j "$(nproc)" --target kill_campaign socket_campaign gateway
 build/tests/kill_campaign --kills "$KILLS" --reminders "$REMINDERS"
 build/tests/socket_campaign --idle 1000
 build/tests/gateway_campaign --reminders 2000 --soon 200
-build/tests/disk_campaign --clients 100 --rounds 4
+build/tests/disk_campaign --clients 200 --rounds 5

@@ -59,7 +59,7 @@ SendOutcome TwilioGateway::interpret(const http::HttpResult& result, Instant now
   std::optional<int> code;
   std::string message = error_text(response.body);
   if (json.is_object()) {
-    // Twilio's codes have five digits; anything longer could be a number the
+    // Twilio's codes have at most five digits; anything longer could be a number the
     // gateway echoed back, so it is left out of the reason (and the log).
     if (const auto c = json.find("code"); c != json.end() && c->is_number_integer()) {
       if (const auto value = c->get<std::int64_t>(); value > 0 && value < 100000) {

@@ -92,7 +92,7 @@ void CallbackService::schedule_fire(const std::string& key, Instant at, std::int
     if (auto self = weak.lock()) {
       try {
         self->fire(id);
-      } catch (...) {
+      } catch (const store::StoreError&) {
         // A failing store must not silence the alert: try again in a minute.
         // The scheduler logs the failure (SCHEDULER_TASK_FAILED).
         self->schedule_fire(key, self->now() + std::chrono::minutes{1}, id);

@@ -99,6 +99,21 @@ void ReminderDispatcher::start() {
   arm();
 }
 
+void ReminderDispatcher::stop() {
+  if (completions_.empty()) {
+    return;
+  }
+  flush_timer_.cancel();
+  flush();
+  for (const auto& c : completions_) {
+    const auto* accepted = std::get_if<sms::Accepted>(&c.outcome);
+    log::event(log::Event::STORE_ERROR,
+               "what=reminder-outcome-unwritten reminder={} outcome={} provider_id={} note=\"still sending: the next "
+               "start resends it as a possible duplicate\"",
+               c.id, sms::outcome_name(c.outcome), accepted ? accepted->provider_message_id : "");
+  }
+}
+
 void ReminderDispatcher::changed() {
   if (in_flight_ == 0) {
     arm();
@@ -249,7 +264,10 @@ void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std
     }
     last_failure_ = std::string(sms::outcome_reason(outcome));
   }
-  completions_.push_back({id, std::move(outcome), took});
+  completions_.push_back({id, std::move(outcome), took, clock_.now()});
+  if (flush_retrying_) {
+    return;  // the retry timer writes it with the others
+  }
   if (completions_.size() >= in_flight_ || completions_.size() >= kGroupCommitSize) {
     flush_timer_.cancel();
     if (!flush_posted_) {
@@ -280,7 +298,11 @@ void ReminderDispatcher::flush() {
   }
   auto done = std::move(completions_);
   completions_.clear();
-  const auto now = clock_.now();
+  // apply() also moves the gateway's pause; a failed write must undo that too.
+  const auto paused_until = paused_until_;
+  const auto pause_reason = pause_reason_;
+  const auto last_sent = last_sent_;
+  LogLines lines;
   try {
     store::Transaction tx(db_);
     store::ReminderStore store(db_);
@@ -289,17 +311,23 @@ void ReminderDispatcher::flush() {
       if (!r) {
         continue;
       }
-      apply(store, *r, c.outcome, now);
+      apply(*r, c.outcome, c.arrived, lines);
       store.update(*r);
       store.set_booking_summary(r->booking_id);
     }
     tx.commit();
     flush_retry_ = kFirstFlushRetry;
+    flush_retrying_ = false;
   } catch (const store::StoreError& e) {
+    paused_until_ = paused_until;
+    pause_reason_ = pause_reason;
+    last_sent_ = last_sent;
+    flush_retrying_ = true;
     // Keep the outcomes and write them again later: dropped, the rows would
     // stay `sending` until a restart resent them as possible duplicates of
-    // messages the gateway had accepted. A crash meanwhile still loses
-    // nothing (I3); until then no new batch is claimed (in_flight_ stays up).
+    // messages the gateway had accepted. A crash meanwhile loses no reminder
+    // (I3) but may send these twice; until then no new batch is claimed
+    // (in_flight_ stays up).
     log::event(log::Event::STORE_ERROR, "what=reminder-outcomes count={} retry_in_ms={} error=\"{}\"", done.size(),
                std::chrono::duration_cast<std::chrono::milliseconds>(flush_retry_).count(), e.what());
     completions_.insert(completions_.begin(), std::make_move_iterator(done.begin()),
@@ -313,15 +341,17 @@ void ReminderDispatcher::flush() {
     flush_retry_ = std::min(flush_retry_ * 2, kLastFlushRetry);
     return;
   }
+  for (const auto& [event, text] : lines) {
+    log::event(event, "{}", text);
+  }
   in_flight_ -= std::min(in_flight_, done.size());
   if (in_flight_ == 0) {
     arm();
   }
 }
 
-void ReminderDispatcher::apply(store::ReminderStore& store, store::ReminderRecord& r, const sms::SendOutcome& outcome,
-                               Instant now) {
-  (void)store;
+void ReminderDispatcher::apply(store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now,
+                               LogLines& lines) {
   const auto& config = config_();
   r.updated_at = now;
   auto retry_or_fail = [&](std::optional<Duration> retry_after, const std::string& reason) {
@@ -331,13 +361,14 @@ void ReminderDispatcher::apply(store::ReminderStore& store, store::ReminderRecor
       r.state = ReminderState::retry;
       r.due = *at;
       r.reason = reason;
-      log::event(log::Event::REMINDER_RETRY, "booking={} reminder={} attempt={} next={} reason=\"{}\"", r.booking_id,
-                 r.id, r.attempts, format_utc(*at), reason);
+      lines.emplace_back(log::Event::REMINDER_RETRY,
+                         fmt::format("booking={} reminder={} attempt={} next={} reason=\"{}\"", r.booking_id, r.id,
+                                     r.attempts, format_utc(*at), reason));
     } else {
       r.state = ReminderState::failed;
       r.reason = "gave up after " + std::to_string(r.attempts) + " attempts: " + reason;
-      log::event(log::Event::REMINDER_FAILED, "booking={} reminder={} attempts={} reason=\"{}\"", r.booking_id, r.id,
-                 r.attempts, reason);
+      lines.emplace_back(log::Event::REMINDER_FAILED, fmt::format("booking={} reminder={} attempts={} reason=\"{}\"",
+                                                                  r.booking_id, r.id, r.attempts, reason));
     }
   };
   if (const auto* accepted = std::get_if<sms::Accepted>(&outcome)) {
@@ -349,17 +380,20 @@ void ReminderDispatcher::apply(store::ReminderStore& store, store::ReminderRecor
     if (paused_until_) {
       paused_until_.reset();
       pause_reason_.reset();
-      log::event(log::Event::GATEWAY_RESUMED, "by=probe");
+      lines.emplace_back(log::Event::GATEWAY_RESUMED, fmt::format("by=probe"));
     }
-    log::event(log::Event::REMINDER_SENT, "booking={} reminder={} kind={} provider_id={} attempts={}{}", r.booking_id,
-               r.id, to_string(r.kind), r.provider_id.value_or(""), r.attempts,
-               r.possible_duplicate ? " possible_duplicate=yes" : "");
+    lines.emplace_back(log::Event::REMINDER_SENT,
+                       fmt::format("booking={} reminder={} kind={} provider_id={} attempts={}{}", r.booking_id, r.id,
+                                   to_string(r.kind), r.provider_id.value_or(""), r.attempts,
+                                   r.possible_duplicate ? " possible_duplicate=yes" : ""));
   } else if (const auto* later = std::get_if<sms::RetryLater>(&outcome)) {
     retry_or_fail(later->delay.count() > 0 ? std::optional<Duration>(later->delay) : std::nullopt, later->reason);
   } else if (const auto* unknown = std::get_if<sms::OutcomeUnknown>(&outcome)) {
-    log::event(log::Event::REMINDER_OUTCOME_UNKNOWN, "booking={} reminder={} policy={} reason=\"{}\"", r.booking_id,
-               r.id, config.reminders.unknown_outcome == RemindersConfig::UnknownOutcome::hold ? "hold" : "resend",
-               unknown->reason);
+    lines.emplace_back(
+        log::Event::REMINDER_OUTCOME_UNKNOWN,
+        fmt::format("booking={} reminder={} policy={} reason=\"{}\"", r.booking_id, r.id,
+                    config.reminders.unknown_outcome == RemindersConfig::UnknownOutcome::hold ? "hold" : "resend",
+                    unknown->reason));
     if (config.reminders.unknown_outcome == RemindersConfig::UnknownOutcome::hold || r.possible_duplicate) {
       // Resent once already: a second unknown goes to a person rather than risking a third copy.
       r.state = ReminderState::held;
@@ -371,8 +405,8 @@ void ReminderDispatcher::apply(store::ReminderStore& store, store::ReminderRecor
   } else if (const auto* rejected = std::get_if<sms::RejectedPermanently>(&outcome)) {
     r.state = ReminderState::failed;
     r.reason = rejected->reason;
-    log::event(log::Event::REMINDER_FAILED, "booking={} reminder={} attempts={} reason=\"{}\"", r.booking_id, r.id,
-               r.attempts, rejected->reason);
+    lines.emplace_back(log::Event::REMINDER_FAILED, fmt::format("booking={} reminder={} attempts={} reason=\"{}\"",
+                                                                r.booking_id, r.id, r.attempts, rejected->reason));
   } else if (const auto* unavailable = std::get_if<sms::GatewayUnavailable>(&outcome)) {
     // Not this reminder's fault: it waits for the gateway without spending an attempt.
     r.state = ReminderState::retry;
@@ -380,8 +414,9 @@ void ReminderDispatcher::apply(store::ReminderStore& store, store::ReminderRecor
     r.due = now + config.reminders.gateway_pause;
     r.reason = "gateway paused: " + unavailable->reason;
     if (!paused_until_) {
-      log::event(log::Event::GATEWAY_PAUSED, "provider={} probe_at={} reason=\"{}\"", gateway_.provider(),
-                 format_utc(now + config.reminders.gateway_pause), unavailable->reason);
+      lines.emplace_back(log::Event::GATEWAY_PAUSED,
+                         fmt::format("provider={} probe_at={} reason=\"{}\"", gateway_.provider(),
+                                     format_utc(now + config.reminders.gateway_pause), unavailable->reason));
     }
     paused_until_ = now + config.reminders.gateway_pause;
     pause_reason_ = unavailable->reason;

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "log/events.h"
 #include "service/clock.h"
 #include "service/metrics_text.h"
 #include "service/scheduler.h"
@@ -53,6 +54,10 @@ class ReminderDispatcher {
 
   // Resolves rows left in `sending`, then arms the deadline.
   void start();
+  // At shutdown: one last attempt to write outcomes that a database error kept
+  // in memory. What still fails is logged, reminder by reminder, since the next
+  // start resends it as a possible duplicate.
+  void stop();
   // Something may have changed the earliest due row: re-arm (one indexed query).
   void changed();
   // gateway.resume: end a pause now.
@@ -72,7 +77,9 @@ class ReminderDispatcher {
     std::int64_t id;
     sms::SendOutcome outcome;
     std::chrono::steady_clock::duration took;
+    Instant arrived;  // what apply() calls now: the same on every attempt to write it
   };
+  using LogLines = std::vector<std::pair<log::Event, std::string>>;
 
   void arm();
   void run();
@@ -80,7 +87,8 @@ class ReminderDispatcher {
   std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> claim(Instant now, int limit);
   void complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took);
   void flush();
-  void apply(store::ReminderStore& store, store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now);
+  // Updates the row and the gateway's pause; log lines go to `lines`, written once the row is.
+  void apply(store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now, LogLines& lines);
 
   boost::asio::io_context& io_;
   store::Database& db_;
@@ -100,6 +108,9 @@ class ReminderDispatcher {
   static constexpr std::chrono::steady_clock::duration kLastFlushRetry = std::chrono::seconds{30};
   static constexpr Duration kStoreRetry = std::chrono::seconds{30};
   std::chrono::steady_clock::duration flush_retry_ = kFirstFlushRetry;
+  // Set while a failed write waits for its retry: new outcomes only join the
+  // queue, so a held lock costs one busy timeout per retry, not per answer.
+  bool flush_retrying_ = false;
   std::size_t in_flight_ = 0;
   std::optional<Instant> paused_until_;
   std::optional<std::string> pause_reason_;

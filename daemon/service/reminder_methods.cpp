@@ -232,6 +232,7 @@ void register_reminders(Daemon& daemon) {
   daemon.add_metrics([dispatcher] { return dispatcher->metrics(); });
   daemon.methods().after_change([dispatcher] { dispatcher->changed(); });
   daemon.on_reload([dispatcher](const Config&) { dispatcher->changed(); });
+  daemon.on_stop([dispatcher] { dispatcher->stop(); });
   dispatcher->start();
 }
 

@@ -82,7 +82,7 @@ TEST_F(TwilioTest, InvalidNumberIsRejectedWithTheCodeAndTheNumberMasked) {
                 "HTTP 400, Twilio error 21211: The 'To' number <number> is not a valid phone number."}}));
 }
 
-// Found by fuzz_gateway: a "code" that is not one of Twilio's five-digit codes
+// Found by fuzz_gateway: a "code" longer than Twilio's (five digits at most)
 // could be a number echoed back, and the reason goes into the log.
 TEST_F(TwilioTest, ACodeLongerThanFiveDigitsIsLeftOutOfTheReason) {
   server.enqueue(MockReply::json(400, R"({"code":46701234567,"message":"Bad To","status":400})"));

@@ -281,13 +281,17 @@ void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std
     return;
   }
   if (completions_.size() == 1) {
-    flush_timer_.expires_after(kGroupCommitWindow);
-    flush_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
-      if (!error && *alive && !flush_posted_) {
-        flush();
-      }
-    });
+    flush_after(kGroupCommitWindow);
   }
+}
+
+void ReminderDispatcher::flush_after(std::chrono::steady_clock::duration delay) {
+  flush_timer_.expires_after(delay);
+  flush_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
+    if (!error && *alive && !flush_posted_) {
+      flush();
+    }
+  });
 }
 
 void ReminderDispatcher::flush() {
@@ -332,12 +336,7 @@ void ReminderDispatcher::flush() {
                std::chrono::duration_cast<std::chrono::milliseconds>(flush_retry_).count(), e.what());
     completions_.insert(completions_.begin(), std::make_move_iterator(done.begin()),
                         std::make_move_iterator(done.end()));
-    flush_timer_.expires_after(flush_retry_);
-    flush_timer_.async_wait([this, alive = alive_](const boost::system::error_code& error) {
-      if (!error && *alive && !flush_posted_) {
-        flush();
-      }
-    });
+    flush_after(flush_retry_);
     flush_retry_ = std::min(flush_retry_ * 2, kLastFlushRetry);
     return;
   }

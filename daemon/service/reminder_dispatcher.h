@@ -87,6 +87,8 @@ class ReminderDispatcher {
   std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> claim(Instant now, int limit);
   void complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took);
   void flush();
+  // Arms flush_timer_ (the group-commit window, or the retry after a failed write).
+  void flush_after(std::chrono::steady_clock::duration delay);
   // Updates the row and the gateway's pause; log lines go to `lines`, written once the row is.
   void apply(store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now, LogLines& lines);
 

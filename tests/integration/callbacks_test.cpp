@@ -4,6 +4,7 @@
 // Tuesday open 09:00-15:30, lunch 12-13). Local time is UTC+1.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <regex>
@@ -82,6 +83,31 @@ TEST(Callbacks, R5VoicemailWarnsBeforeAndIsOverdueAfterItsDeadlineDuringPhoneHou
   EXPECT_EQ(count(daemon.log(), "CALLBACK_OVERDUE task=1"), 2u) << "a closed task is quiet";
   EXPECT_THAT(daemon.log(), Not(HasSubstr("+46701234567")));
   EXPECT_THAT(daemon.log(), Not(HasSubstr("1234567 ")));
+}
+
+// An alert whose record cannot be written (another process holds the write
+// lock past busy_timeout_ms) is not dropped: it comes again a minute later,
+// and once recorded it is quiet until its next level.
+TEST(Callbacks, AnAlertThatCannotBeRecordedComesAgainAMinuteLater) {
+  // The first line lands in [daemon].
+  DaemonProcess daemon(
+      with_config("busy_timeout_ms = 100\n[log]\nlevel = \"info\"\ntarget = \"stderr\"\n"
+                  "[callbacks]\nwarn_before = 120\nrepeat_every = 60\n"));
+  daemon.start();
+  ok(daemon, {"voicemail", "add", "070-123 45 67"});  // deadline Tuesday 09:00
+  daemon.advance(21h + 59min);                        // Tuesday 06:59
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open(daemon.database().c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  daemon.advance(1min);  // 07:00: due soon, but the record fails
+  ASSERT_TRUE(daemon.wait_for_log("SCHEDULER_TASK_FAILED task=callback"));
+  EXPECT_EQ(count(daemon.log(), "CALLBACK_DUE_SOON task=1"), 1u);
+  sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(holder);
+  daemon.advance(1min);  // 07:01: again, and recorded this time
+  EXPECT_EQ(count(daemon.log(), "CALLBACK_DUE_SOON task=1"), 2u);
+  daemon.advance(1min);
+  EXPECT_EQ(count(daemon.log(), "CALLBACK_DUE_SOON task=1"), 2u);
 }
 
 TEST(Callbacks, R8ContactThreeAttemptsThenLetterThenUnreachable) {

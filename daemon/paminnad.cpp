@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   app.add_flag("--events", show_events, "Print the catalog of log events (name, level, meaning, action) and exit");
   app.add_option("--fake-clock", fake_clock,
                  "Tests only: start the clock at this UTC instant (YYYY-MM-DDTHH:MM:SSZ); it moves only through "
-                 "the clock.advance method");
+                 "the clock.advance and clock.step methods");
   app.add_flag("-V,--version", show_version, "Print the version and exit");
   try {
     app.parse(argc, argv);

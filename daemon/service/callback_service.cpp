@@ -408,7 +408,7 @@ void CallbackService::start_spool() {
 
 void CallbackService::plan_rescan() {
   std::weak_ptr<CallbackService> weak = weak_from_this();
-  context_.scheduler.schedule(kRescanKey, now() + config().callbacks.rescan_every, [weak] {
+  context_.scheduler.schedule_after(kRescanKey, config().callbacks.rescan_every, [weak] {
     if (auto self = weak.lock()) {
       self->plan_rescan();  // first, so a failing scan does not end the safety net
       self->rescan();

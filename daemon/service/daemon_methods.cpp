@@ -1,5 +1,5 @@
 // The daemon's own control methods: status, log.level, config.reload, and
-// clock.advance when started with --fake-clock.
+// clock.advance and clock.step when started with --fake-clock.
 #include <unistd.h>
 
 #include "control/params.h"
@@ -113,6 +113,17 @@ void Daemon::register_core_methods() {
                      manual_timer_->advance_to(manual_clock_->now());
                    }
                    manual_clock_->advance(target - manual_clock_->now());
+                   return json{{"now_utc", format_utc(manual_clock_->now())}};
+                 });
+    methods_.add("clock.step", {"Test only (--fake-clock): set the wall clock forward or back at once.", false},
+                 [this](const CallContext&, const json& params) {
+                   Params p(params);
+                   const auto seconds = p.required_int("seconds", -400LL * 24 * 3600, 400LL * 24 * 3600);
+                   p.finish();
+                   // What an NTP step or an operator's `date -s` does: wall time jumps,
+                   // steady time does not, and the kernel tells the timer (CANCEL_ON_SET).
+                   manual_clock_->step_wall(std::chrono::seconds{seconds});
+                   manual_timer_->clock_stepped();
                    return json{{"now_utc", format_utc(manual_clock_->now())}};
                  });
   }

@@ -145,7 +145,7 @@ void Daemon::plan_metrics_textfile() {
     scheduler_->cancel(kTextfileKey);
     return;
   }
-  scheduler_->schedule(kTextfileKey, clock_->now() + config_->metrics.textfile_interval, [this] {
+  scheduler_->schedule_after(kTextfileKey, config_->metrics.textfile_interval, [this] {
     write_metrics_textfile();
     plan_metrics_textfile();
   });

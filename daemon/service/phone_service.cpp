@@ -58,6 +58,14 @@ std::vector<std::shared_ptr<phone::PhoneSink>> PhoneService::default_sinks(const
 
 void PhoneService::start() {
   sinks_ = factory_ ? factory_(phone_config()) : default_sinks(phone_config());
+  // The next recompute was planned from the old wall time: after a step back
+  // the published state would stay the later time's until that moment came.
+  std::weak_ptr<PhoneService> weak = weak_from_this();
+  context_.scheduler.add_step_listener([weak] {
+    if (auto self = weak.lock()) {
+      self->recompute(false);
+    }
+  });
   recompute(true);
 }
 

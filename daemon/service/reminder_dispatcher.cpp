@@ -138,7 +138,8 @@ void ReminderDispatcher::arm() {
       at = store::ReminderStore(db_).next_due();
     } catch (const store::StoreError& e) {
       log::event(log::Event::STORE_ERROR, "what=reminder-next-due error=\"{}\"", e.what());
-      at = clock_.now() + kStoreRetry;
+      scheduler_.schedule_after(kKey, kStoreRetry, [this] { run(); });
+      return;
     }
   }
   if (!at) {
@@ -168,7 +169,7 @@ void ReminderDispatcher::run() {
     // Nothing was claimed (the transaction rolled back). Without a new
     // deadline the reminders would wait for the next change or restart.
     log::event(log::Event::STORE_ERROR, "what=reminder-claim error=\"{}\"", e.what());
-    scheduler_.schedule(kKey, now + kStoreRetry, [this] { run(); });
+    scheduler_.schedule_after(kKey, kStoreRetry, [this] { run(); });
     return;
   }
   if (batch.empty()) {

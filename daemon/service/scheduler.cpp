@@ -1,5 +1,8 @@
 #include "service/scheduler.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "domain/local_time.h"
 #include "log/events.h"
 
@@ -10,12 +13,21 @@ Scheduler::Scheduler(const Clock& clock, WallTimer& timer) : clock_(clock), time
 }
 
 void Scheduler::schedule(const std::string& key, Instant due, Task task) {
+  add(key, due, std::move(task), std::nullopt);
+}
+
+void Scheduler::schedule_after(const std::string& key, Duration after, Task task) {
+  add(key, clock_.now() + after, std::move(task), clock_.steady_now() + after);
+}
+
+void Scheduler::add(const std::string& key, Instant due, Task task,
+                    std::optional<std::chrono::steady_clock::time_point> steady_due) {
   if (auto it = by_key_.find(key); it != by_key_.end()) {
     queue_.erase(it->second.position);
     by_key_.erase(it);
   }
   const auto position = queue_.emplace(due, key);
-  by_key_.emplace(key, Entry{position, std::move(task)});
+  by_key_.emplace(key, Entry{position, std::move(task), steady_due});
   rearm();
 }
 
@@ -71,8 +83,32 @@ std::size_t Scheduler::run_due() {
 }
 
 void Scheduler::on_clock_step() {
-  log::event(log::Event::SCHEDULER_CLOCK_STEPPED, "now={}", format_utc(clock_.now()));
+  const auto now = clock_.now();
+  const auto steady = clock_.steady_now();
+  log::event(log::Event::SCHEDULER_CLOCK_STEPPED, "now={}", format_utc(now));
+  for (auto& [key, entry] : by_key_) {
+    if (!entry.steady_due) {
+      continue;
+    }
+    const auto left =
+        std::chrono::ceil<Duration>(std::max(*entry.steady_due - steady, std::chrono::steady_clock::duration::zero()));
+    queue_.erase(entry.position);
+    entry.position = queue_.emplace(now + left, key);
+  }
+  running_ = true;  // one re-arm after the listeners, not one per schedule() they make
+  for (const auto& listener : step_listeners_) {
+    try {
+      listener();
+    } catch (const std::exception& e) {
+      log::event(log::Event::SCHEDULER_TASK_FAILED, "task=clock-step error=\"{}\"", e.what());
+    } catch (...) {
+      log::event(log::Event::SCHEDULER_TASK_FAILED, "task=clock-step error=\"unknown exception\"");
+    }
+  }
+  running_ = false;
+  // The kernel cancelled the timer (CANCEL_ON_SET): arm it afresh, even for the same instant.
   armed_.reset();
+  timer_.disarm();
   run_due();
 }
 

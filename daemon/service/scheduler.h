@@ -10,6 +10,11 @@
 //     before its task runs, so it cannot run twice; a task may schedule again.
 //  4. A wall clock stepped back delays deadlines to their wall time; stepped
 //     forward (or a resumed VM) runs everything now due at once.
+//     schedule_after(key, after, task) is a span, not a wall time ("retry in
+//     30 s", "write the textfile every minute"): a step moves it with the
+//     clock, so a step back of hours does not silence it for hours.
+//  6. On a step, the step listeners run first (what they publish depends on
+//     the wall time, such as the phone state), then every deadline now due.
 //  5. A task that throws is logged (SCHEDULER_TASK_FAILED) and does not stop
 //     the others.
 // Single-threaded: call only from the loop that owns the timer.
@@ -21,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "service/clock.h"
 #include "service/wall_timer.h"
@@ -35,7 +41,11 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
+  using Listener = std::function<void()>;
+
   void schedule(const std::string& key, Instant due, Task task);
+  void schedule_after(const std::string& key, Duration after, Task task);
+  void add_step_listener(Listener listener) { step_listeners_.push_back(std::move(listener)); }
   bool cancel(const std::string& key);
   [[nodiscard]] std::optional<Instant> due(const std::string& key) const;
   [[nodiscard]] std::optional<Instant> next_due() const;
@@ -48,8 +58,11 @@ class Scheduler {
   struct Entry {
     Queue::iterator position;
     Task task;
+    std::optional<std::chrono::steady_clock::time_point> steady_due;  // schedule_after
   };
 
+  void add(const std::string& key, Instant due, Task task,
+           std::optional<std::chrono::steady_clock::time_point> steady_due);
   void rearm();
   void on_clock_step();
 
@@ -57,6 +70,7 @@ class Scheduler {
   WallTimer& timer_;
   Queue queue_;
   std::unordered_map<std::string, Entry> by_key_;
+  std::vector<Listener> step_listeners_;
   std::optional<Instant> armed_;
   bool running_ = false;
 };

@@ -31,6 +31,19 @@ bool tighten(const fs::path& path, mode_t mode) {
   return true;
 }
 
+// SQLite needs to write the file and, for its -wal and -shm files, the folder.
+// Say which is read-only and for whom, not "attempt to write a readonly database".
+void require_writable(const fs::path& path, const char* what) {
+  if (::access(path.c_str(), W_OK) != 0) {
+    const int error = errno;
+    throw StoreError(
+        fmt::format("{} {} is not writable by the daemon's user (uid {}){}", what, path.string(), ::geteuid(),
+                    error == EROFS ? " on a read-only filesystem" : ""),
+        SQLITE_READONLY,
+        fmt::format("{}; nothing was changed: make it writable for that user and start again", std::strerror(error)));
+  }
+}
+
 }  // namespace
 
 OpenedStore open_store(const fs::path& path, int busy_timeout_ms) {
@@ -47,6 +60,10 @@ OpenedStore open_store(const fs::path& path, int busy_timeout_ms) {
     opened.tightened.push_back(folder.string());
   }
   const bool existed = fs::exists(path, ec);
+  require_writable(folder, "state folder");
+  if (existed && fs::is_regular_file(path, ec)) {
+    require_writable(path, "database");
+  }
   // Files SQLite creates (the database, -wal, -shm) inherit this: owner-only.
   const mode_t old_mask = umask(077);
   try {

@@ -93,6 +93,19 @@ TEST_F(PhoneTest, OverrideClosedUntil1400SpansLunch) {
   EXPECT_THAT(audit.dump(), HasSubstr("phone.set"));
 }
 
+TEST_F(PhoneTest, AWallClockSteppedBackOrForwardIsPublishedAtOnce) {
+  start("2026-11-24T11:30:00Z");  // Tuesday 12:30, lunch
+  EXPECT_EQ(word(), "closed\n");
+  EXPECT_EQ(state()["reason"], "lunch");
+  daemon->step(-2h);  // 10:30: the clock was wrong; the phones are open now, not at 13:00
+  EXPECT_EQ(word(), "open\n");
+  EXPECT_EQ(state()["next_change_local"], "2026-11-24T12:00");
+  daemon->step(5h);  // 15:30
+  EXPECT_EQ(word(), "closed\n");
+  EXPECT_EQ(state()["reason"], "outside_hours");
+  EXPECT_THAT(daemon->log(), HasSubstr("SCHEDULER_CLOCK_STEPPED"));
+}
+
 TEST_F(PhoneTest, OverrideWithoutUntilEndsAtTheNextScheduledChange) {
   start("2026-11-24T09:00:00Z");  // Tuesday 10:00
   const auto r = daemon->result("phone.set", json{{"status", "closed"}, {"reason", "handledning"}});

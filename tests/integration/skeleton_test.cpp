@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "support/daemon_process.h"
+#include "support/process.h"
 #include "support/socket_client.h"
 
 namespace paminna::test {
@@ -241,6 +243,40 @@ TEST(Skeleton, UnreadableDatabaseIsAClearStartupError) {
   EXPECT_THROW(daemon.start(), std::runtime_error);
   EXPECT_THAT(daemon.log(), HasSubstr("DAEMON_START_FAILED"));
   EXPECT_THAT(daemon.log(), HasSubstr(daemon.database().string()));
+}
+
+TEST(Skeleton, ReadOnlyStateFolderIsAClearStartupErrorThatLosesNothing) {
+  DaemonProcess daemon;
+  daemon.start();
+  daemon.result("client.add", {{"client", "K-1"}, {"phone", "070-123 45 67"}});
+  ASSERT_EQ(daemon.stop(), 0);
+  const auto before = read_file(daemon.database());
+  // Root writes through any mode: run the daemon as nobody, for whom the
+  // folder and the file are read-only (what a read-only mount is for root).
+  const bool root = ::geteuid() == 0;
+  const auto state = daemon.database().parent_path();
+  for (const auto& path : {daemon.dir(), state}) {
+    std::filesystem::permissions(path, std::filesystem::perms(0555));
+  }
+  std::filesystem::permissions(daemon.database(), std::filesystem::perms(0444));
+  std::vector<std::string> args{"-c", daemon.config_file().string(), "--fake-clock", "2026-11-23T09:00:00Z"};
+  std::string program = PAMINNAD_PATH;
+  if (root) {
+    args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups", program});
+    program = "/usr/bin/setpriv";
+    std::filesystem::permissions(daemon.config_file(), std::filesystem::perms(0444));
+  }
+  const auto failed = run(program, args);
+  std::filesystem::permissions(daemon.dir(), std::filesystem::perms(0700));
+  std::filesystem::permissions(state, std::filesystem::perms(0700));
+  std::filesystem::permissions(daemon.database(), std::filesystem::perms(0600));
+  EXPECT_EQ(failed.exit_code, 3) << failed.out << failed.err;
+  EXPECT_THAT(failed.out + failed.err, HasSubstr("DAEMON_START_FAILED"));
+  EXPECT_THAT(failed.out + failed.err, HasSubstr("state folder " + state.string() + " is not writable"));
+  EXPECT_EQ(read_file(daemon.database()), before) << "a refused start must not touch the database";
+  // The fault ends: the same file, everything in it.
+  daemon.start();
+  EXPECT_EQ(daemon.result("client.show", {{"client", "K-1"}})["client"]["ref"], "K-1");
 }
 
 TEST(Skeleton, DatabaseFromANewerVersionIsRefused) {

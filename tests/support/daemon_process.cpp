@@ -135,6 +135,10 @@ void DaemonProcess::advance(std::chrono::seconds by) const {
   result("clock.advance", {{"seconds", by.count()}});
 }
 
+void DaemonProcess::step(std::chrono::seconds by) const {
+  result("clock.step", {{"seconds", by.count()}});
+}
+
 bool DaemonProcess::wait_for_log(const std::string& text, std::chrono::milliseconds timeout) const {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {

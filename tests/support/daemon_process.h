@@ -67,6 +67,8 @@ class DaemonProcess {
   nlohmann::json result(const std::string& method, const nlohmann::json& params = nlohmann::json::object()) const;
   // Moves the fake clock forward (fires everything due on the way).
   void advance(std::chrono::seconds by) const;
+  // Sets the wall clock forward or back at once (NTP, an operator); the scheduler is told as the kernel would.
+  void step(std::chrono::seconds by) const;
 
   [[nodiscard]] std::filesystem::path dir() const { return dir_.path(); }
   [[nodiscard]] std::filesystem::path socket() const { return dir_.path() / "run" / "control.sock"; }

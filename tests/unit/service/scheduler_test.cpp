@@ -354,5 +354,44 @@ TEST_F(SchedulerTest, ManyStepsNeverRunATaskTwice) {
   EXPECT_EQ(scheduler_.size(), 0U);
 }
 
+// --- Spans (schedule_after) and step listeners --------------------------------------------------------------------
+
+TEST_F(SchedulerTest, ASpanKeepsItsLengthWhenTheClockStepsBack) {
+  scheduler_.schedule_after("textfile", 60s, record("textfile"));
+  scheduler_.schedule("visit", kStart + 60s, record("visit"));
+  pass(20s);
+  clock_.step_wall(-3h);
+  timer_.clock_stepped();
+  EXPECT_EQ(scheduler_.due("textfile"), kStart + 20s - 3h + 40s) << "40 s were left, and 40 s are left";
+  EXPECT_EQ(scheduler_.due("visit"), kStart + 60s) << "a wall time stays a wall time";
+  pass(40s);
+  EXPECT_EQ(ran_, std::vector<std::string>{"textfile"});
+}
+
+TEST_F(SchedulerTest, ASpanDoesNotRunEarlyWhenTheClockStepsForward) {
+  scheduler_.schedule_after("retry", 30s, record("retry"));
+  clock_.step_wall(2h);
+  timer_.clock_stepped();
+  EXPECT_TRUE(ran_.empty()) << "a step forward is not time passing";
+  EXPECT_EQ(scheduler_.due("retry"), kStart + 2h + 30s);
+  pass(30s);
+  EXPECT_EQ(ran_, std::vector<std::string>{"retry"});
+}
+
+TEST_F(SchedulerTest, StepListenersRunBeforeTheDeadlinesNowDue) {
+  scheduler_.schedule("a", kStart + 1h, record("a"));
+  scheduler_.add_step_listener([this] { ran_.push_back("listener"); });
+  scheduler_.add_step_listener([] { throw std::runtime_error("store locked"); });
+  scheduler_.add_step_listener([this] {
+    ran_.push_back("second listener");
+    scheduler_.schedule("b", kStart + 30min, record("b"));
+  });
+  clock_.step_wall(2h);
+  timer_.clock_stepped();
+  EXPECT_EQ(ran_, (std::vector<std::string>{"listener", "second listener", "b", "a"}))
+      << "a throwing listener stops neither the others nor the deadlines";
+  EXPECT_FALSE(timer_.armed().has_value());
+}
+
 }  // namespace
 }  // namespace paminna

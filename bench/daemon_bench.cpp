@@ -3,7 +3,7 @@
 // and how late a reminder leaves after its due time. Each mode prints one line
 // of figures; bench/README.md records them with the command.
 //
-//   daemon_bench socket --method booking.add|status [--clients 16] [--requests 20000]
+//   daemon_bench socket --method booking.add|status [--clients 16] [--requests 20000] [--staff each|same]
 //   daemon_bench during-dispatch [--reminders 100000]
 //   daemon_bench startup [--bookings 1000000]
 //   daemon_bench idle [--seconds 60]
@@ -125,6 +125,9 @@ int socket_mode(const Args& args) {
   const auto method = args.text("method", "status");
   const auto clients = args.number("clients", method == "status" ? 64 : 16);
   const auto requests = args.number("requests", method == "status" ? 100000 : 20000);
+  // booking.add: "each" gives every client its own staff member (an office's
+  // load); "same" books them all for one, so every add overlaps 15 others.
+  const bool one_staff = args.text("staff", "each") == "same";
   test::DaemonProcess daemon(test::with_config("[log]\nlevel = \"warn\"\n"));  // 2026-11-23 09:00 local, fake clock
   daemon.start();
   for (long c = 0; c < clients; ++c) {
@@ -150,7 +153,7 @@ int socket_mode(const Args& args) {
           const long minute = 8 * 60 + (slot % 96) * 5;
           const auto at = date::format("%F ", day) + (minute / 60 < 10 ? "0" : "") + std::to_string(minute / 60) + ":" +
                           (minute % 60 < 10 ? "0" : "") + std::to_string(minute % 60);
-          params = {{"client", ref}, {"at", at}, {"staff", "AL"}};
+          params = {{"client", ref}, {"at", at}, {"staff", one_staff ? std::string("AL") : "S" + std::to_string(c)}};
         }
         const auto sent = Clock::now();
         socket.send(request_line(method, params, i + 1));

@@ -86,20 +86,25 @@ void CallbackService::plan(const store::TaskRecord& task) {
   schedule_fire(key, alert->at, task.id);
 }
 
-void CallbackService::schedule_fire(const std::string& key, Instant at, std::int64_t id) {
+void CallbackService::schedule_fire(const std::string& key, std::optional<Instant> at, std::int64_t id) {
   std::weak_ptr<CallbackService> weak = weak_from_this();
-  context_.scheduler.schedule(key, at, [weak, key, id] {
+  auto task = [weak, key, id] {
     if (auto self = weak.lock()) {
       try {
         self->fire(id);
       } catch (const store::StoreError&) {
         // A failing store must not silence the alert: try again in a minute.
         // The scheduler logs the failure (SCHEDULER_TASK_FAILED).
-        self->schedule_fire(key, self->now() + std::chrono::minutes{1}, id);
+        self->schedule_fire(key, std::nullopt, id);
         throw;
       }
     }
-  });
+  };
+  if (at) {
+    context_.scheduler.schedule(key, *at, std::move(task));
+  } else {
+    context_.scheduler.schedule_after(key, std::chrono::minutes{1}, std::move(task));
+  }
 }
 
 void CallbackService::fire(std::int64_t id) {

@@ -112,7 +112,8 @@ class CallbackService : public std::enable_shared_from_this<CallbackService> {
   explicit CallbackService(CallbackContext context);
   void plan(const store::TaskRecord& task);
   // The alert deadline for one task; a store error in fire() tries again a minute later.
-  void schedule_fire(const std::string& key, Instant at, std::int64_t id);
+  // At `at`, or (none) a minute from now as a span, which a clock step does not stretch.
+  void schedule_fire(const std::string& key, std::optional<Instant> at, std::int64_t id);
   void fire(std::int64_t id);
   void plan_summary();
   void plan_rescan();

@@ -61,9 +61,10 @@ void PhoneService::start() {
   // The next recompute was planned from the old wall time: after a step back
   // the published state would stay the later time's until that moment came.
   std::weak_ptr<PhoneService> weak = weak_from_this();
+  // Planned for now, it runs right after the listeners, with its retry if the store fails.
   context_.scheduler.add_step_listener([weak] {
     if (auto self = weak.lock()) {
-      self->recompute(false);
+      self->schedule_recompute(self->now());
     }
   });
   recompute(true);
@@ -166,8 +167,12 @@ void PhoneService::arm(Instant at, const PhoneState& state) {
 }
 
 void PhoneService::schedule_recompute(Instant due) {
+  context_.scheduler.schedule(kNextKey, due, recompute_task());
+}
+
+Scheduler::Task PhoneService::recompute_task() {
   std::weak_ptr<PhoneService> weak = weak_from_this();
-  context_.scheduler.schedule(kNextKey, due, [weak] {
+  return [weak] {
     auto self = weak.lock();
     if (!self) {
       return;
@@ -177,10 +182,10 @@ void PhoneService::schedule_recompute(Instant due) {
     } catch (...) {
       // A failing store must not leave the phone unwatched: look again in a minute.
       // The scheduler logs the failure (SCHEDULER_TASK_FAILED).
-      self->schedule_recompute(self->now() + std::chrono::minutes{1});
+      self->context_.scheduler.schedule_after(kNextKey, std::chrono::minutes{1}, self->recompute_task());
       throw;
     }
-  });
+  };
 }
 
 void PhoneService::set_override(const control::CallContext& who, PhoneStatus status, Instant until, std::string note) {

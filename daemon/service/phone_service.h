@@ -95,6 +95,7 @@ class PhoneService : public std::enable_shared_from_this<PhoneService> {
   void expire(Instant now);
   void arm(Instant now, const PhoneState& state);
   void schedule_recompute(Instant due);
+  Scheduler::Task recompute_task();
   std::vector<std::shared_ptr<phone::PhoneSink>> default_sinks(const PhoneConfig& config);
 
   PhoneContext context_;

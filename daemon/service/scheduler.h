@@ -10,13 +10,14 @@
 //     before its task runs, so it cannot run twice; a task may schedule again.
 //  4. A wall clock stepped back delays deadlines to their wall time; stepped
 //     forward (or a resumed VM) runs everything now due at once.
-//     schedule_after(key, after, task) is a span, not a wall time ("retry in
+//  5. schedule_after(key, after, task) is a span, not a wall time ("retry in
 //     30 s", "write the textfile every minute"): a step moves it with the
-//     clock, so a step back of hours does not silence it for hours.
+//     clock, so a step back of hours does not silence it for hours. Being
+//     steady time, a span does not count a suspended VM's sleep either.
 //  6. On a step, the step listeners run first (what they publish depends on
 //     the wall time, such as the phone state), then every deadline now due.
-//  5. A task that throws is logged (SCHEDULER_TASK_FAILED) and does not stop
-//     the others.
+//  7. A task or listener that throws is logged (SCHEDULER_TASK_FAILED) and
+//     does not stop the others.
 // Single-threaded: call only from the loop that owns the timer.
 #pragma once
 

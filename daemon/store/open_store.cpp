@@ -1,5 +1,6 @@
 #include "store/open_store.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,7 +26,8 @@ bool tighten(const fs::path& path, mode_t mode) {
   if ((st.st_mode & 0777 & ~mode) == 0) {
     return false;  // already narrower than asked
   }
-  if (chmod(path.c_str(), mode) != 0) {
+  // Only ever remove bits: a folder the daemon may not write stays so, and is reported.
+  if (chmod(path.c_str(), st.st_mode & 0777 & mode) != 0) {
     throw StoreError(fmt::format("chmod {}", path.string()), SQLITE_PERM, std::strerror(errno));
   }
   return true;
@@ -34,7 +36,7 @@ bool tighten(const fs::path& path, mode_t mode) {
 // SQLite needs to write the file and, for its -wal and -shm files, the folder.
 // Say which is read-only and for whom, not "attempt to write a readonly database".
 void require_writable(const fs::path& path, const char* what) {
-  if (::access(path.c_str(), W_OK) != 0) {
+  if (::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0) {
     const int error = errno;
     throw StoreError(
         fmt::format("{} {} is not writable by the daemon's user (uid {}){}", what, path.string(), ::geteuid(),
@@ -56,13 +58,14 @@ OpenedStore open_store(const fs::path& path, int busy_timeout_ms) {
       throw StoreError(fmt::format("create folder {}", folder.string()), SQLITE_CANTOPEN, ec.message());
     }
     ::chmod(folder.c_str(), 0700);
-  } else if (folder != fs::path(".") && tighten(folder, 0700)) {
-    opened.tightened.push_back(folder.string());
   }
   const bool existed = fs::exists(path, ec);
   require_writable(folder, "state folder");
   if (existed && fs::is_regular_file(path, ec)) {
     require_writable(path, "database");
+  }
+  if (folder != fs::path(".") && tighten(folder, 0700)) {
+    opened.tightened.push_back(folder.string());
   }
   // Files SQLite creates (the database, -wal, -shm) inherit this: owner-only.
   const mode_t old_mask = umask(077);

@@ -191,7 +191,7 @@ int main(int argc, char** argv) {
   if (scalar(daemon.database(), "PRAGMA integrity_check") != 1) {
     broken("integrity_check failed");
   }
-  std::printf("clock_campaign OK: clients=%d requests=%zu expired=%zu steps=10\n", clients, gateway.request_count(),
+  std::printf("clock_campaign OK: clients=%d requests=%zu expired=%zu steps=9\n", clients, gateway.request_count(),
               half);
   return 0;
 }

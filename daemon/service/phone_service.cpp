@@ -60,8 +60,8 @@ void PhoneService::start() {
   sinks_ = factory_ ? factory_(phone_config()) : default_sinks(phone_config());
   // The next recompute was planned from the old wall time: after a step back
   // the published state would stay the later time's until that moment came.
-  std::weak_ptr<PhoneService> weak = weak_from_this();
   // Planned for now, it runs right after the listeners, with its retry if the store fails.
+  std::weak_ptr<PhoneService> weak = weak_from_this();
   context_.scheduler.add_step_listener([weak] {
     if (auto self = weak.lock()) {
       self->schedule_recompute(self->now());

@@ -12,8 +12,7 @@
 //     forward (or a resumed VM) runs everything now due at once.
 //  5. schedule_after(key, after, task) is a span, not a wall time ("retry in
 //     30 s", "write the textfile every minute"): a step moves it with the
-//     clock, so a step back of hours does not silence it for hours. Being
-//     steady time, a span does not count a suspended VM's sleep either.
+//     clock, so a step back of hours does not silence it for hours.
 //  6. On a step, the step listeners run first (what they publish depends on
 //     the wall time, such as the phone state), then every deadline now due.
 //  7. A task or listener that throws is logged (SCHEDULER_TASK_FAILED) and

@@ -31,6 +31,13 @@ inline std::string form_field(const std::string& body, const std::string& name) 
   return body.substr(start, body.find('&', start) - start);
 }
 
+// A visit's local time for booking.add: November 2026, `minute` minutes after `hour`:00.
+inline std::string visit(int day, int hour, int minute) {
+  char text[32];
+  std::snprintf(text, sizeof text, "2026-11-%02d %02d:%02d", day, hour + minute / 60, minute % 60);
+  return text;
+}
+
 // One SQL value from the database file, read-only (WAL lets it run beside the
 // daemon); "ok" reads as 1, other text as 0, no row or an error as -1.
 inline std::int64_t scalar(const std::filesystem::path& database, const std::string& sql) {

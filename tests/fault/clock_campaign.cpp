@@ -14,36 +14,25 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "fault/campaign.h"
 #include "support/daemon_process.h"
 #include "support/eventually.h"
 #include "support/mock_http_server.h"
+#include "support/process.h"
 
 using namespace paminna;
 using namespace std::chrono_literals;
 using fault::broken;
 using fault::form_field;
 using fault::scalar;
+using fault::visit;
 using nlohmann::json;
 using test::eventually;
+using test::read_file;
 
 namespace {
-
-std::string read(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string visit(int day, int hour, int minute) {
-  char text[32];
-  std::snprintf(text, sizeof text, "2026-11-%02d %02d:%02d", day, hour + minute / 60, minute % 60);
-  return text;
-}
 
 class Campaign {
  public:
@@ -51,8 +40,8 @@ class Campaign {
 
   // The phone state file says `word` with `reason`, right after the step.
   void expect_phone(const std::string& word, const std::string& reason, const std::string& when) const {
-    const auto status = read(daemon_.dir() / "phone.status");
-    const auto state = json::parse(read(daemon_.dir() / "phone.json"));
+    const auto status = read_file(daemon_.dir() / "phone.status");
+    const auto state = json::parse(read_file(daemon_.dir() / "phone.json"));
     if (status != word + "\n" || state.value("reason", "") != reason) {
       broken(when + ": phone published " + status.substr(0, status.find('\n')) + "/" + state.value("reason", "") +
              ", expected " + word + "/" + reason);

@@ -36,6 +36,7 @@ using namespace std::chrono_literals;
 using fault::broken;
 using fault::form_field;
 using fault::scalar;
+using fault::visit;
 using nlohmann::json;
 using test::eventually;
 
@@ -98,12 +99,6 @@ void expect_result(const json& reply, const std::string& what) {
   if (!reply.contains("result")) {
     broken(what + ": expected a result, got " + reply.dump());
   }
-}
-
-std::string visit(int day, int minute) {
-  char text[32];
-  std::snprintf(text, sizeof text, "2026-11-%02d %02d:%02d", day, 10 + minute / 60, minute % 60);
-  return text;
 }
 
 long count_in_log(const test::DaemonProcess& daemon, const std::string& text) {
@@ -176,7 +171,7 @@ int main(int argc, char** argv) {
     acknowledged.insert(ref);
     expect_result(daemon.call("consent.grant", {{"client", ref}, {"source", "phone"}}), "consent.grant " + ref);
     // Visits on Wednesday one minute apart: reminders due Tuesday at 10:00 (R1).
-    expect_result(daemon.call("booking.add", {{"client", ref}, {"at", visit(25, i)}, {"staff", "AL"}}),
+    expect_result(daemon.call("booking.add", {{"client", ref}, {"at", visit(25, 10, i)}, {"staff", "AL"}}),
                   "booking.add " + ref);
     ++reminders;
   }
@@ -223,9 +218,10 @@ int main(int argc, char** argv) {
     // Visits on day 25 + round (Thursday on), a minute apart; their reminders
     // are due at 10:00 the day before (R1), after this booking.
     for (int i = 1; i <= clients; ++i) {
-      expect_result(daemon.call("booking.add",
-                                {{"client", "K-" + std::to_string(i)}, {"at", visit(25 + round, i)}, {"staff", "AL"}}),
-                    "booking.add before the disk fails");
+      expect_result(
+          daemon.call("booking.add",
+                      {{"client", "K-" + std::to_string(i)}, {"at", visit(25 + round, 10, i)}, {"staff", "AL"}}),
+          "booking.add before the disk fails");
       ++reminders;
     }
     if (daemon.result("status")["reminders"]["in_flight"] != 0 ||

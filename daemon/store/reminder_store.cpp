@@ -146,8 +146,12 @@ std::vector<ReminderRecord> ReminderStore::list(const ReminderQuery& q) {
   return read_all(s);
 }
 
+// Without ANALYZE statistics SQLite prefers reminders_state for "state IN
+// (...)" and then reads every waiting reminder and sorts them, on each claim
+// and each re-arm: 52 % of booking.add's time with 8,000 reminders waiting. The
+// partial index reminders_due holds exactly the waiting ones, in due order.
 std::vector<ReminderRecord> ReminderStore::due(Instant now, int limit) {
-  auto& s = db_.cached(std::string(kColumns) +
+  auto& s = db_.cached(std::string(kColumns) + "INDEXED BY reminders_due " +
                        "WHERE state IN ('scheduled', 'retry') AND due <= ?1 ORDER BY due, id LIMIT ?2");
   s.bind(1, secs(now)).bind(2, limit);
   return read_all(s);
@@ -160,7 +164,7 @@ std::vector<ReminderRecord> ReminderStore::in_state(ReminderState state, int lim
 }
 
 std::optional<Instant> ReminderStore::next_due() {
-  auto& s = db_.cached("SELECT min(due) FROM reminders WHERE state IN ('scheduled', 'retry')");
+  auto& s = db_.cached("SELECT min(due) FROM reminders INDEXED BY reminders_due WHERE state IN ('scheduled', 'retry')");
   s.step();
   const auto value = s.optional_int64(0);
   s.reset();

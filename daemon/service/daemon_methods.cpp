@@ -21,6 +21,7 @@ void Daemon::register_core_methods() {
       "status", {"Version, uptime, database and counts; whether the daemon is healthy.", false},
       [this](const CallContext&, const json& params) {
         Params(params).finish();
+        const store::ReadSnapshot snapshot(*store_.db);
         const Zone zone(config_->office.timezone);
         const auto now = clock_->now();
         const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock_->steady_now() - started_).count();

@@ -175,14 +175,16 @@ std::int64_t Database::size_bytes() {
   return pages * page_size;
 }
 
+// Transaction control goes through cached statements: sqlite3_exec parses the
+// text on every call, which was a tenth of a `status` call.
 Transaction::Transaction(Database& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
+  db_.cached("BEGIN IMMEDIATE").run();
 }
 
 Transaction::~Transaction() {
   if (!done_) {
     try {
-      db_.exec("ROLLBACK");
+      db_.cached("ROLLBACK").run();
     } catch (const StoreError&) {
       // The transaction may already have been rolled back by SQLite (e.g. SQLITE_FULL); nothing more to undo.
     }
@@ -190,8 +192,31 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  db_.exec("COMMIT");
+  db_.cached("COMMIT").run();
   done_ = true;
+}
+
+ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {
+  if (sqlite3_get_autocommit(db_.handle()) == 0) {
+    return;  // already inside a transaction, which is a snapshot of its own
+  }
+  try {
+    db_.cached("BEGIN DEFERRED").run();
+    open_ = true;
+  } catch (const StoreError&) {
+    // The reads that follow meet the same fault and report it themselves.
+  }
+}
+
+ReadSnapshot::~ReadSnapshot() {
+  // A failed read may have ended the transaction already (SQLite rolls back on some errors).
+  if (open_ && sqlite3_get_autocommit(db_.handle()) == 0) {
+    try {
+      db_.cached("COMMIT").run();
+    } catch (const StoreError&) {
+      // Nothing was written, so nothing is lost; the next statement starts afresh.
+    }
+  }
 }
 
 }  // namespace paminna::store

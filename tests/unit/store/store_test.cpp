@@ -333,6 +333,28 @@ TEST_F(DatabaseTest, ATransactionNotCommittedRollsBack) {
   EXPECT_EQ(count_rows(db_, "t"), 0);
 }
 
+// `status` reads a dozen counts: inside a ReadSnapshot they all come from the
+// same moment, even while another connection (the dispatcher's writes, a
+// backup tool) commits in between.
+TEST_F(DatabaseTest, AReadSnapshotSeesOneMomentWhileAnotherConnectionWrites) {
+  Database other(db_path(), {});
+  {
+    const ReadSnapshot snapshot(db_);
+    EXPECT_EQ(count_rows(db_, "t"), 0);
+    other.cached("INSERT INTO t(v) VALUES ('later')").run();
+    EXPECT_EQ(count_rows(db_, "t"), 0);
+  }
+  EXPECT_EQ(count_rows(db_, "t"), 1);
+}
+
+TEST_F(DatabaseTest, AReadSnapshotInsideATransactionLeavesItOpen) {
+  Transaction tx(db_);
+  db_.cached("INSERT INTO t(v) VALUES ('kept')").run();
+  { const ReadSnapshot snapshot(db_); }
+  tx.commit();
+  EXPECT_EQ(count_rows(db_, "t"), 1);
+}
+
 TEST_F(DatabaseTest, ATransactionRollsBackWhenAnExceptionLeavesIt) {
   try {
     Transaction tx(db_);

@@ -1,7 +1,10 @@
 #include "control/method_table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 #include "log/events.h"
 #include "store/sqlite.h"
@@ -65,7 +68,75 @@ bool valid_id(const json& id) {
 
 }  // namespace
 
-void MethodTable::dispatch(CallContext context, std::string_view line, const Responder::Send& send) const {
+void MethodTable::begin_turn() {
+  in_turn_ = true;
+  ++turn_;
+  if (db_ != nullptr) {
+    db_->begin_group();
+  }
+}
+
+void MethodTable::end_turn() {
+  if (db_ != nullptr) {
+    commit_group();
+  }
+  in_turn_ = false;
+  auto held = std::exchange(held_, {});
+  for (auto& response : held) {
+    if (response.line) {
+      response.send(std::move(*response.line));
+    }
+  }
+  if (std::exchange(changed_, false)) {
+    try {
+      for (const auto& listener : after_change_) {
+        listener();
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("internal error after the changes of a turn: {}", e.what());
+    }
+  }
+}
+
+void MethodTable::commit_group() {
+  try {
+    db_->end_group();
+  } catch (const store::StoreError& e) {
+    store_failed(fmt::format("what=group-commit changes={}", grouped_.size()), e);
+    for (const auto index : grouped_) {
+      auto& response = held_[index];
+      if (response.line) {
+        response.line = error_line(response.id, error_code::store_unavailable,
+                                   "the database failed; nothing was changed (see the daemon's log)");
+        ++response.stats->errors;
+      }
+    }
+  }
+  grouped_.clear();
+}
+
+void MethodTable::store_failed(const std::string& what, const store::StoreError& error) {
+  log::event(log::Event::STORE_ERROR, "{} error=\"{}\"", what, error.what());
+  for (const auto& listener : on_store_error_) {
+    listener();
+  }
+}
+
+void MethodTable::dispatch(CallContext context, std::string_view line, const Responder::Send& direct) {
+  // In a turn the response waits in held_ for the turn's commit; an async
+  // handler that answers in a later turn (or none) answers at once.
+  Responder::Send send = direct;
+  const std::size_t slot = held_.size();
+  if (in_turn_) {
+    held_.push_back({direct, std::nullopt, nullptr, nullptr});
+    send = [this, turn = turn_, slot, direct](std::string response) {
+      if (in_turn_ && turn_ == turn) {
+        held_[slot].line = std::move(response);
+      } else {
+        direct(std::move(response));
+      }
+    };
+  }
   // A line that never becomes a well-formed request is counted, as a call and an error, under "_invalid".
   struct CountInvalid {
     std::map<std::string, MethodStats>& stats;
@@ -127,6 +198,10 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   const auto method = methods_.find(name);
   auto* stat = &stats_[method == methods_.end() ? std::string("_unknown") : name];
   ++stat->calls;
+  if (in_turn_) {
+    held_[slot].id = id;
+    held_[slot].stats = stat;
+  }
   const Responder respond(id, notification, send, [stat] { ++stat->errors; });
   if (method == methods_.end()) {
     respond.error(RpcError(error_code::method_not_found, "unknown method '" + name.substr(0, 64) + "'"));
@@ -136,6 +211,11 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   if (!params.is_null() && !params.is_object()) {
     respond.error(RpcError(error_code::invalid_params, "params must be an object"));
     return;
+  }
+  const bool grouped = in_turn_ && db_ != nullptr && method->second.info.group_commit;
+  const bool alone = in_turn_ && db_ != nullptr && !grouped;
+  if (alone) {
+    commit_group();  // what came before in this turn commits first; this one runs on its own
   }
   try {
     if (params.is_object()) {
@@ -150,7 +230,7 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
       }
     }
     method->second.handler(context, params, respond);
-    if (method->second.info.mutating) {
+    if (method->second.info.mutating && !grouped) {
       for (const auto& listener : after_change_) {
         listener();
       }
@@ -158,10 +238,7 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   } catch (const RpcError& e) {
     respond.error(e);
   } catch (const store::StoreError& e) {
-    log::event(log::Event::STORE_ERROR, "method={} error=\"{}\"", name, e.what());
-    for (const auto& listener : on_store_error_) {
-      listener();
-    }
+    store_failed("method=" + name, e);
     respond.error(RpcError(error_code::store_unavailable,
                            e.transient() ? "the database is busy; nothing was changed, try again"
                                          : "the database failed; nothing was changed (see the daemon's log)"));
@@ -171,6 +248,13 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   } catch (...) {
     spdlog::error("internal error in method {}: unknown exception", name);
     respond.error(RpcError(error_code::internal_error, "internal error; see the daemon's log"));
+  }
+  if (alone) {
+    db_->begin_group();
+  }
+  if (grouped && db_->take_group_change()) {
+    grouped_.push_back(slot);
+    changed_ = true;
   }
 }
 

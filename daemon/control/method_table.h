@@ -20,6 +20,11 @@
 
 #include "control/rpc_error.h"
 
+namespace paminna::store {
+class Database;
+class StoreError;
+}  // namespace paminna::store
+
 namespace paminna::control {
 
 struct CallContext {
@@ -55,7 +60,16 @@ struct MethodStats {
 struct MethodInfo {
   std::string summary;    // one line for `paminnactl help` and the docs
   bool mutating = false;  // changes state: goes to the audit trail
+  // Changes the database and nothing else (no message sent, no file written,
+  // no timer run), so its change may commit together with others of the same
+  // turn (see begin_turn). Every other method runs outside such a group.
+  bool group_commit = false;
 };
+
+// A method that changes the database only, through store::Transaction.
+inline MethodInfo store_change(std::string summary) {
+  return {std::move(summary), true, true};
+}
 
 class MethodTable {
  public:
@@ -66,7 +80,18 @@ class MethodTable {
   void add_async(const std::string& name, MethodInfo info, AsyncHandler handler);
 
   // `send` is called with one response line (no LF) at most once; not at all for notifications.
-  void dispatch(CallContext context, std::string_view line, const Responder::Send& send) const;
+  void dispatch(CallContext context, std::string_view line, const Responder::Send& send);
+
+  // Group commit of control changes. The server hands over the lines it read
+  // in one turn of the loop between begin_turn() and end_turn(); the changes
+  // of group_commit methods then share one commit (store::Database groups) at
+  // end_turn(), and every response of the turn is held until then, in order,
+  // so a response still means "on disk". If the shared commit fails, each of
+  // those responses becomes a store_unavailable error instead. Without
+  // commit_groups_in() or outside a turn, each change commits on its own.
+  void commit_groups_in(store::Database& db) { db_ = &db; }
+  void begin_turn();
+  void end_turn();
 
   [[nodiscard]] std::vector<std::pair<std::string, MethodInfo>> list() const;
 
@@ -83,11 +108,26 @@ class MethodTable {
     MethodInfo info;
     AsyncHandler handler;
   };
+  // A response of the current turn, waiting for the turn's commit.
+  struct Held {
+    Responder::Send send;
+    std::optional<std::string> line;  // none yet (async) or none at all (notification)
+    nlohmann::json id;
+    MethodStats* stats = nullptr;
+  };
+  void commit_group();
+  void store_failed(const std::string& what, const store::StoreError& error);
+
   std::map<std::string, Method> methods_;
   std::vector<std::function<void()>> after_change_;
   std::vector<std::function<void()>> on_store_error_;
-  // Counters only: dispatch() stays const for the server, which holds the table by const reference.
-  mutable std::map<std::string, MethodStats> stats_;
+  std::map<std::string, MethodStats> stats_;
+  store::Database* db_ = nullptr;
+  bool in_turn_ = false;
+  std::uint64_t turn_ = 0;            // which turn a held response belongs to (async answers come later)
+  std::vector<Held> held_;            // the responses of this turn, in the order the requests came
+  std::vector<std::size_t> grouped_;  // indexes into held_ whose change waits in the open group
+  bool changed_ = false;              // a grouped change was made: after_change listeners run at end_turn()
 };
 
 std::string error_line(const nlohmann::json& id, int code, const std::string& message,

@@ -47,6 +47,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     read();
   }
 
+  // A line this connection sent, now in the server's turn. It is handled
+  // even if the peer has gone since: what it asked for is done, as when it
+  // hangs up on a person mid-sentence.
+  void handle(const std::string& line) {
+    server_.methods_.dispatch(context_, line, [weak = weak_from_this()](std::string response) {
+      if (auto self = weak.lock()) {
+        --self->pending_;
+        self->touch();
+        self->send(std::move(response));
+      }
+    });
+  }
+
   // Idle long enough to be given up for a newcomer when the table is full:
   // nothing asked and unanswered, nothing waiting to be written.
   [[nodiscard]] bool evictable(std::chrono::steady_clock::time_point now) const {
@@ -136,16 +149,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
           }
           ++server_.requests_;
           ++pending_;
-          server_.methods_.dispatch(context_, line, [weak = weak_from_this()](std::string response) {
-            if (auto self = weak.lock()) {
-              --self->pending_;
-              self->touch();
-              self->send(std::move(response));
-            }
-          });
-          if (closed_) {
-            return false;
-          }
+          server_.enqueue(shared_from_this(), std::move(line));
           break;
       }
     }
@@ -220,7 +224,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
 };
 
-Server::Server(asio::io_context& io, const MethodTable& methods, ServerLimits limits)
+Server::Server(asio::io_context& io, MethodTable& methods, ServerLimits limits)
     : methods_(methods), limits_(limits), acceptor_(io), accept_retry_(io) {}
 
 Server::~Server() {
@@ -378,6 +382,29 @@ void Server::reject(stream::socket socket) {
   socket.non_blocking(true, ignored);
   socket.write_some(asio::buffer(line), ignored);
   socket.close(ignored);
+}
+
+// Read handlers that completed in the same turn of the loop all run before a
+// handler posted now, so this one sees every connection's lines at once.
+void Server::enqueue(std::shared_ptr<Connection> connection, std::string line) {
+  turn_.emplace_back(std::move(connection), std::move(line));
+  if (!turn_posted_) {
+    turn_posted_ = true;
+    asio::post(acceptor_.get_executor(), [this] { run_turn(); });
+  }
+}
+
+void Server::run_turn() {
+  turn_posted_ = false;
+  auto lines = std::exchange(turn_, {});
+  if (stopped_) {
+    return;
+  }
+  methods_.begin_turn();
+  for (const auto& [connection, line] : lines) {
+    connection->handle(line);
+  }
+  methods_.end_turn();
 }
 
 void Server::closed(const std::shared_ptr<Connection>& connection) {

@@ -10,6 +10,11 @@
 //  - a client that does not read its replies: closed when max_output_bytes are queued.
 // Everything is asynchronous on the daemon's one io_context, so a slow or stuck
 // client never delays another.
+//
+// Lines are not handled in the read's own handler: the lines read in one turn
+// of the loop (from every connection that had input) are handled together in
+// one posted handler, as one MethodTable turn, so their changes share one
+// commit and one fsync (MethodTable::begin_turn).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -23,6 +28,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "control/method_table.h"
 
@@ -45,7 +52,7 @@ class ServerSetupError : public std::runtime_error {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, const MethodTable& methods, ServerLimits limits);
+  Server(boost::asio::io_context& io, MethodTable& methods, ServerLimits limits);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -68,12 +75,16 @@ class Server {
   void reject(boost::asio::local::stream_protocol::socket socket);
   bool evict_longest_idle();
   void closed(const std::shared_ptr<Connection>& connection);
+  void enqueue(std::shared_ptr<Connection> connection, std::string line);
+  void run_turn();
 
-  const MethodTable& methods_;
+  MethodTable& methods_;
   ServerLimits limits_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
   std::set<std::shared_ptr<Connection>> connections_;
+  std::vector<std::pair<std::shared_ptr<Connection>, std::string>> turn_;  // lines read, not yet handled
+  bool turn_posted_ = false;
   std::filesystem::path owned_path_;  // unlinked at stop if we created it
   std::string endpoint_;
   std::uint64_t requests_ = 0;

@@ -109,7 +109,8 @@ void register_booking_methods(const OfficeContext& office) {
   auto& m = office.methods;
 
   m.add("booking.add",
-        {"Book a visit: client, local time, staff; warns >14 days ahead and on overlap, refuses the past (R4).", true},
+        control::store_change(
+            "Book a visit: client, local time, staff; warns >14 days ahead and on overlap, refuses the past (R4)."),
         [office](const CallContext& context, const json& params) {
           const Zone zone(office.config().office.timezone);
           const auto now = office.clock.now();
@@ -169,7 +170,7 @@ void register_booking_methods(const OfficeContext& office) {
           return result;
         });
 
-  m.add("booking.move", {"Move a booked visit to another local time (and length).", true},
+  m.add("booking.move", control::store_change("Move a booked visit to another local time (and length)."),
         [office](const CallContext& context, const json& params) {
           const Zone zone(office.config().office.timezone);
           const auto now = office.clock.now();
@@ -210,7 +211,7 @@ void register_booking_methods(const OfficeContext& office) {
           return result;
         });
 
-  m.add("booking.cancel", {"Cancel a booked visit with a reason.", true},
+  m.add("booking.cancel", control::store_change("Cancel a booked visit with a reason."),
         [office](const CallContext& context, const json& params) {
           Params p(params);
           const auto id = required_booking(p);
@@ -233,7 +234,7 @@ void register_booking_methods(const OfficeContext& office) {
           return json{{"booking", booking_view(office, require_booking(bookings, b.id))}};
         });
 
-  m.add("booking.reassign", {"Give a booked visit to another staff member.", true},
+  m.add("booking.reassign", control::store_change("Give a booked visit to another staff member."),
         [office](const CallContext& context, const json& params) {
           const Zone zone(office.config().office.timezone);
           const auto now = office.clock.now();
@@ -262,7 +263,7 @@ void register_booking_methods(const OfficeContext& office) {
           return json{{"booking", booking_view(office, b)}, {"warnings", warnings_json(warnings)}};
         });
 
-  m.add("booking.mark", {"Mark a visit that has begun as attended or no-show (R12).", true},
+  m.add("booking.mark", control::store_change("Mark a visit that has begun as attended or no-show (R12)."),
         [office](const CallContext& context, const json& params) {
           const Zone zone(office.config().office.timezone);
           const auto now = office.clock.now();

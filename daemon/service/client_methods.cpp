@@ -166,7 +166,8 @@ json consent_change(const OfficeContext& office, const CallContext& context, con
 void register_client_methods(const OfficeContext& office) {
   auto& m = office.methods;
 
-  m.add("client.add", {"Add a client by case reference; a case closed less than 14 days ago is reopened (R10).", true},
+  m.add("client.add",
+        control::store_change("Add a client by case reference; a case closed less than 14 days ago is reopened (R10)."),
         [office](const CallContext& context, const json& params) {
           const Zone zone(office.config().office.timezone);
           const auto now = office.clock.now();
@@ -221,7 +222,8 @@ void register_client_methods(const OfficeContext& office) {
           return json{{"client", client_view(office, client, reveal)}};
         });
 
-  m.add("client.update", {"Change a client's details; status closed/open closes or reopens the case (R10).", true},
+  m.add("client.update",
+        control::store_change("Change a client's details; status closed/open closes or reopens the case (R10)."),
         [office](const CallContext& context, const json& params) {
           const Zone zone(office.config().office.timezone);
           const auto now = office.clock.now();
@@ -273,7 +275,7 @@ void register_client_methods(const OfficeContext& office) {
           return json{{"client", client_view(office, *clients.find(client.id), reveal)}};
         });
 
-  m.add("guardian.add", {"Add a guardian (vårdnadshavare) to a child under 15 (R3).", true},
+  m.add("guardian.add", control::store_change("Add a guardian (vårdnadshavare) to a child under 15 (R3)."),
         [office](const CallContext& context, const json& params) {
           Params p(params);
           const auto ref = required_ref(p, "client");
@@ -306,12 +308,14 @@ void register_client_methods(const OfficeContext& office) {
           return json{{"guardian", g.id}, {"client", client_view(office, *clients.find(client.id), reveal)}};
         });
 
-  m.add("consent.grant", {"Record a consent to SMS with its source (R2); for a guardian give guardian.", true},
+  m.add("consent.grant",
+        control::store_change("Record a consent to SMS with its source (R2); for a guardian give guardian."),
         [office](const CallContext& context, const json& params) {
           return consent_change(office, context, params, ConsentEventKind::grant);
         });
 
-  m.add("consent.withdraw", {"Record that a consent was withdrawn (R2); stops reminders not yet sent.", true},
+  m.add("consent.withdraw",
+        control::store_change("Record that a consent was withdrawn (R2); stops reminders not yet sent."),
         [office](const CallContext& context, const json& params) {
           return consent_change(office, context, params, ConsentEventKind::withdraw);
         });

@@ -76,6 +76,7 @@ void Daemon::start() {
   register_metrics();
   register_backup(*this);
 
+  methods_.commit_groups_in(*store_.db);
   const auto& c = config_->control;
   server_ = std::make_unique<control::Server>(
       io_, methods_, control::ServerLimits{c.max_connections, c.max_line_bytes, c.idle_timeout, c.max_output_bytes});

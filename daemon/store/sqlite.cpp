@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace paminna::store {
 
 StoreError::StoreError(const std::string& context, int code, const std::string& detail)
@@ -175,24 +177,79 @@ std::int64_t Database::size_bytes() {
   return pages * page_size;
 }
 
+void Database::begin_group() {
+  group_ = Group::collecting;
+  group_change_ = false;
+}
+
+void Database::end_group() {
+  const bool open = group_ == Group::open;
+  group_ = Group::off;
+  group_change_ = false;
+  if (!open) {
+    return;
+  }
+  if (sqlite3_get_autocommit(db_) != 0) {
+    throw StoreError("commit the changes of this turn", SQLITE_ABORT,
+                     "an error in one of them made SQLite roll them all back");
+  }
+  try {
+    cached("COMMIT").run();
+  } catch (const StoreError&) {
+    try {
+      cached("ROLLBACK").run();
+    } catch (const StoreError&) {
+      // Already rolled back by SQLite; the caller learns of the loss from the rethrow.
+    }
+    throw;
+  }
+}
+
+bool Database::take_group_change() {
+  return std::exchange(group_change_, false);
+}
+
 // Transaction control goes through cached statements: sqlite3_exec parses the
 // text on every call, which was a tenth of a `status` call.
 Transaction::Transaction(Database& db) : db_(db) {
-  db_.cached("BEGIN IMMEDIATE").run();
+  if (db_.group_ == Database::Group::off) {
+    db_.cached("BEGIN IMMEDIATE").run();
+    return;
+  }
+  if (db_.group_ == Database::Group::collecting) {
+    db_.cached("BEGIN IMMEDIATE").run();  // on failure this change fails alone and the group stays empty
+    db_.group_ = Database::Group::open;
+  } else if (sqlite3_get_autocommit(db_.handle()) != 0) {
+    throw StoreError("join the changes of this turn", SQLITE_ABORT,
+                     "an error in an earlier change made SQLite roll them all back");
+  }
+  db_.cached("SAVEPOINT change").run();
+  savepoint_ = true;
 }
 
 Transaction::~Transaction() {
-  if (!done_) {
-    try {
+  if (done_) {
+    return;
+  }
+  try {
+    if (savepoint_) {
+      db_.cached("ROLLBACK TO change").run();
+      db_.cached("RELEASE change").run();
+    } else {
       db_.cached("ROLLBACK").run();
-    } catch (const StoreError&) {
-      // The transaction may already have been rolled back by SQLite (e.g. SQLITE_FULL); nothing more to undo.
     }
+  } catch (const StoreError&) {
+    // The transaction may already have been rolled back by SQLite (e.g. SQLITE_FULL); nothing more to undo.
   }
 }
 
 void Transaction::commit() {
-  db_.cached("COMMIT").run();
+  if (savepoint_) {
+    db_.cached("RELEASE change").run();
+    db_.group_change_ = true;
+  } else {
+    db_.cached("COMMIT").run();
+  }
   done_ = true;
 }
 

@@ -88,13 +88,33 @@ class Database {
   [[nodiscard]] sqlite3* handle() const { return db_; }
   [[nodiscard]] std::int64_t size_bytes();
 
+  // Group commit (control::MethodTable's turns). Between begin_group() and
+  // end_group() each Transaction is a SAVEPOINT inside one shared BEGIN
+  // IMMEDIATE, which the first of them opens, so the changes of one turn of
+  // the loop cost one fsync together instead of one each. end_group() commits
+  // them; when it throws, every change of the group is gone and whoever was
+  // told "done" must be told otherwise. Nothing else may run in between: the
+  // group lives inside one loop handler.
+  void begin_group();
+  void end_group();
+  // True when a Transaction committed into the group since the last call.
+  bool take_group_change();
+
  private:
+  friend class Transaction;
+  enum class Group { off, collecting, open };
+
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  Group group_ = Group::off;
+  bool group_change_ = false;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.
+// Inside a group (Database::begin_group) it is a savepoint of the shared
+// transaction instead: commit() keeps its changes for the group's commit and
+// rollback undoes its own changes only.
 class Transaction {
  public:
   explicit Transaction(Database& db);
@@ -105,6 +125,7 @@ class Transaction {
 
  private:
   Database& db_;
+  bool savepoint_ = false;
   bool done_ = false;
 };
 

@@ -1,0 +1,183 @@
+// Group commit of control changes: the changes of one turn share one commit,
+// and no response of the turn leaves before that commit has succeeded.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "control/method_table.h"
+#include "control/params.h"
+#include "store/sqlite.h"
+#include "support/temp_dir.h"
+
+namespace paminna::control {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+class GroupCommitTest : public ::testing::Test {
+ protected:
+  GroupCommitTest() {
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)");
+    // What a booking.add does: its change in a Transaction, then an answer.
+    table_.add("note.add", store_change("Adds a note."), [this](const CallContext&, const json& params) {
+      Params p(params);
+      const auto text = p.required_string("text", 40);
+      p.finish();
+      store::Transaction tx(db_);
+      db_.cached("INSERT INTO notes(text) VALUES (?1)").bind(1, text).run();
+      if (text == "refused") {
+        throw RpcError::conflict("refused after writing");
+      }
+      tx.commit();
+      return json{{"id", db_.last_insert_rowid()}};
+    });
+    // What SQLite does on an I/O error or a full disk in the middle of a turn:
+    // it rolls back the whole shared transaction.
+    table_.add("note.crash", store_change("Loses the turn's changes."),
+               [this](const CallContext&, const json&) -> json {
+                 store::Transaction tx(db_);
+                 db_.exec("ROLLBACK");
+                 throw store::StoreError("insert a note", SQLITE_IOERR, "disk I/O error");
+               });
+    // A change that must not wait for others (it may send an SMS after writing).
+    table_.add("note.alone", MethodInfo{"Adds a note on its own.", true}, [this](const CallContext&, const json&) {
+      store::Transaction tx(db_);
+      db_.cached("INSERT INTO notes(text) VALUES ('alone')").run();
+      tx.commit();
+      alone_saw_ = count_from_outside();
+      return json{{"ok", true}};
+    });
+    table_.after_change([this] { ++after_change_; });
+    table_.commit_groups_in(db_);
+  }
+
+  void call(int id, const std::string& method, const json& params = json::object()) {
+    const json request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
+    table_.dispatch({}, request.dump(), [this](std::string response) { sent_.push_back(json::parse(response)); });
+  }
+
+  // What another process (a backup, sqlite3) sees on disk.
+  int count_from_outside() {
+    auto& count = outside_.cached("SELECT count(*) FROM notes");
+    count.step();
+    const auto n = static_cast<int>(count.int64(0));
+    count.reset();
+    return n;
+  }
+
+  test::TempDir dir_;
+  store::Database db_{dir_.path() / "turns.db", {}};
+  store::Database outside_{dir_.path() / "turns.db", {}};
+  MethodTable table_;
+  std::vector<json> sent_;
+  int after_change_ = 0;
+  int alone_saw_ = -1;
+};
+
+TEST_F(GroupCommitTest, ChangesOfATurnAreAnsweredOnlyOnceTheyAreCommittedTogether) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "note.add", {{"text", "b"}});
+  call(3, "note.add", {{"text", "c"}});
+  EXPECT_TRUE(sent_.empty()) << "no answer before the commit";
+  EXPECT_EQ(count_from_outside(), 0);
+  EXPECT_EQ(after_change_, 0);
+  table_.end_turn();
+  ASSERT_EQ(sent_.size(), 3U);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(sent_[i].at("id"), i + 1) << "answers keep the order of the requests";
+    EXPECT_TRUE(sent_[i].contains("result")) << sent_[i].dump();
+  }
+  EXPECT_EQ(count_from_outside(), 3);
+  EXPECT_EQ(after_change_, 1) << "the dispatcher re-arms once, after the commit";
+}
+
+TEST_F(GroupCommitTest, ARefusedChangeIsUndoneAloneAndTheOthersStay) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "note.add", {{"text", "refused"}});
+  call(3, "note.add", {{"text", "a"}});  // UNIQUE: a store error of its own
+  call(4, "note.add", {{"text", "d"}});
+  table_.end_turn();
+  ASSERT_EQ(sent_.size(), 4U);
+  EXPECT_TRUE(sent_[0].contains("result"));
+  EXPECT_EQ(sent_[1].at("error").at("code"), error_code::conflict);
+  EXPECT_EQ(sent_[2].at("error").at("code"), error_code::store_unavailable);
+  EXPECT_TRUE(sent_[3].contains("result"));
+  EXPECT_EQ(count_from_outside(), 2);
+}
+
+TEST_F(GroupCommitTest, WhenTheSharedTransactionIsLostEveryChangeInItIsAnsweredWithAnError) {
+  int store_errors = 0;
+  table_.on_store_error([&store_errors] { ++store_errors; });
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "note.crash");
+  call(3, "note.add", {{"text", "c"}});
+  table_.end_turn();
+  ASSERT_EQ(sent_.size(), 3U);
+  for (const auto& response : sent_) {
+    ASSERT_TRUE(response.contains("error")) << response.dump();
+    EXPECT_EQ(response.at("error").at("code"), error_code::store_unavailable);
+    EXPECT_THAT(response.at("error").at("message").get<std::string>(), HasSubstr("nothing was changed"));
+  }
+  EXPECT_EQ(count_from_outside(), 0);
+  EXPECT_GE(store_errors, 1);
+  EXPECT_EQ(table_.stats().at("note.add").errors, 2U);
+
+  // The next turn starts afresh.
+  sent_.clear();
+  table_.begin_turn();
+  call(4, "note.add", {{"text", "d"}});
+  table_.end_turn();
+  ASSERT_EQ(sent_.size(), 1U);
+  EXPECT_TRUE(sent_[0].contains("result"));
+  EXPECT_EQ(count_from_outside(), 1);
+}
+
+TEST_F(GroupCommitTest, AChangeOutsideTheGroupCommitsWhatCameBeforeAndItselfAtOnce) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "note.alone");
+  call(3, "note.add", {{"text", "c"}});
+  EXPECT_EQ(alone_saw_, 2) << "it ran after the earlier change was committed, and committed itself";
+  EXPECT_EQ(after_change_, 1) << "note.alone's listeners run at once, as without turns";
+  table_.end_turn();
+  ASSERT_EQ(sent_.size(), 3U);
+  EXPECT_EQ(sent_[1].at("id"), 2);
+  EXPECT_EQ(count_from_outside(), 3);
+  EXPECT_EQ(after_change_, 2);
+}
+
+TEST_F(GroupCommitTest, AnAsyncAnswerInALaterTurnIsSentAtOnce) {
+  std::optional<Responder> later;
+  table_.add_async("slow", MethodInfo{"Answers later.", false},
+                   [&later](const CallContext&, const json&, Responder respond) { later = std::move(respond); });
+  table_.begin_turn();
+  call(1, "slow");
+  table_.end_turn();
+  EXPECT_TRUE(sent_.empty());
+  table_.begin_turn();
+  ASSERT_TRUE(later);
+  later->result("done");
+  ASSERT_EQ(sent_.size(), 1U) << "held by a turn it does not belong to";
+  EXPECT_EQ(sent_[0].at("id"), 1);
+  table_.end_turn();
+  EXPECT_EQ(sent_.size(), 1U);
+}
+
+TEST_F(GroupCommitTest, WithoutATurnEachChangeCommitsOnItsOwn) {
+  call(1, "note.add", {{"text", "a"}});
+  ASSERT_EQ(sent_.size(), 1U);
+  EXPECT_EQ(count_from_outside(), 1);
+  EXPECT_EQ(after_change_, 1);
+}
+
+}  // namespace
+}  // namespace paminna::control

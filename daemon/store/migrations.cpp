@@ -187,6 +187,29 @@ CREATE INDEX callback_attempts_task ON callback_attempts(task_id);
 CREATE INDEX reminders_possible_duplicate ON reminders(possible_duplicate) WHERE possible_duplicate = 1;
 CREATE INDEX reminders_sent_at ON reminders(sent_at) WHERE sent_at IS NOT NULL;
 )sql"},
+    // `status` counted reminders by state with a walk of reminders_state: 8 ms
+    // per 100,000 rows, which was most of a status call during a big dispatch.
+    // Triggers keep the counts in the same transactions as the rows, so they
+    // are exact after any crash, whoever changes a reminder.
+    Migration{7, "reminder counts by state, kept by triggers", R"sql(
+CREATE TABLE reminder_counts (
+  state TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO reminder_counts(state, n) VALUES ('scheduled', 0), ('sending', 0), ('sent', 0), ('retry', 0), ('held', 0),
+  ('failed', 0), ('skipped', 0), ('cancelled', 0), ('expired', 0);
+UPDATE reminder_counts SET n = (SELECT count(*) FROM reminders WHERE reminders.state = reminder_counts.state);
+CREATE TRIGGER reminder_counts_insert AFTER INSERT ON reminders BEGIN
+  UPDATE reminder_counts SET n = n + 1 WHERE state = NEW.state;
+END;
+CREATE TRIGGER reminder_counts_delete AFTER DELETE ON reminders BEGIN
+  UPDATE reminder_counts SET n = n - 1 WHERE state = OLD.state;
+END;
+CREATE TRIGGER reminder_counts_update AFTER UPDATE OF state ON reminders WHEN OLD.state IS NOT NEW.state BEGIN
+  UPDATE reminder_counts SET n = n - 1 WHERE state = OLD.state;
+  UPDATE reminder_counts SET n = n + 1 WHERE state = NEW.state;
+END;
+)sql"},
 };
 
 }  // namespace

@@ -175,7 +175,7 @@ std::optional<Instant> ReminderStore::next_due() {
 }
 
 std::map<std::string, std::int64_t> ReminderStore::counts_by_state() {
-  auto& s = db_.cached("SELECT state, count(*) FROM reminders GROUP BY state");
+  auto& s = db_.cached("SELECT state, n FROM reminder_counts WHERE n > 0");  // kept by triggers (migration 7)
   std::map<std::string, std::int64_t> counts;
   while (s.step()) {
     counts[s.text(0)] = s.int64(1);

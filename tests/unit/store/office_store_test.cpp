@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <map>
+#include <vector>
+
 #include "store/booking_store.h"
 #include "store/client_store.h"
 #include "store/consent_store.h"
@@ -179,6 +182,49 @@ TEST_F(OfficeStoreTest, ClaimAndNextDueReadOnlyTheEarliestWaitingReminders) {
   ASSERT_EQ(first.size(), 16U);
   EXPECT_EQ(first.front().due, at("2026-12-01T08:01:00Z"));
   EXPECT_LT(steps_of(db, "due <= ?1"), 16 * 40);
+}
+
+// status reads the counts by state on every call, also in the middle of a
+// 100,000-reminder dispatch: they come from reminder_counts (a handful of
+// rows), and the triggers keep them equal to the rows whoever changes them.
+TEST_F(OfficeStoreTest, CountsByStateStayExactAndCostAHandfulOfSteps) {
+  const auto client = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  const auto booking = add_booking(client, "AL", at("2026-12-24T09:00:00Z"));
+  ReminderStore reminders(db);
+  std::vector<ReminderRecord> rows;
+  Transaction tx(db);
+  for (int i = 0; i < 2000; ++i) {
+    ReminderRecord r;
+    r.booking_id = booking;
+    r.recipient = "client:" + std::to_string(client);
+    r.due = at("2026-12-01T08:00:00Z");
+    r.visit_start = at("2026-12-24T09:00:00Z");
+    r.reference = "r" + std::to_string(i);
+    r.created_at = at("2026-11-20T08:00:00Z");
+    r.updated_at = r.created_at;
+    reminders.insert(r);
+    rows.push_back(r);
+  }
+  for (std::size_t i = 0; i < 600; ++i) {
+    rows[i].state = i % 2 == 0 ? ReminderState::sent : ReminderState::failed;
+    reminders.update(rows[i]);
+  }
+  reminders.update(rows[0]);  // no change of state: counted once
+  db.cached("DELETE FROM reminders WHERE id IN (?1, ?2)").bind(1, rows[1].id).bind(2, rows[1999].id).run();
+  tx.commit();
+
+  std::map<std::string, std::int64_t> counted;
+  auto& scan = db.cached("SELECT state, count(*) FROM reminders GROUP BY state");
+  while (scan.step()) {
+    counted[scan.text(0)] = scan.int64(1);
+  }
+  scan.reset();
+  const auto kept = reminders.counts_by_state();
+  EXPECT_EQ(kept, counted);
+  EXPECT_EQ(kept.at("scheduled"), 1399);
+  EXPECT_EQ(kept.at("sent"), 300);
+  EXPECT_EQ(kept.at("failed"), 299);
+  EXPECT_LT(steps_of(db, "reminder_counts WHERE"), 200);
 }
 
 TEST_F(OfficeStoreTest, PurgeRemovesPeopleAndKeepsAnonymousVisits) {  // R9

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 #include <utility>
 
 #include "log/events.h"
@@ -42,13 +43,16 @@ void Responder::error(const RpcError& error) const {
 }
 
 void MethodTable::add(const std::string& name, MethodInfo info, SyncHandler handler) {
-  add_async(name, std::move(info),
-            [handler = std::move(handler)](const CallContext& context, const json& params, const Responder& respond) {
-              respond.result(handler(context, params));
-            });
+  methods_[name] = Method{std::move(info), [handler = std::move(handler)](
+                                               const CallContext& context, const json& params,
+                                               const Responder& respond) { respond.result(handler(context, params)); }};
 }
 
 void MethodTable::add_async(const std::string& name, MethodInfo info, AsyncHandler handler) {
+  if (info.group_commit) {
+    // Its answer could leave before the group's commit, or escape the rewrite if that commit failed.
+    throw std::logic_error("method " + name + ": an asynchronous method cannot join a group commit");
+  }
   methods_[name] = Method{std::move(info), std::move(handler)};
 }
 
@@ -98,21 +102,32 @@ void MethodTable::end_turn() {
   }
 }
 
+// On failure every request that ran in the group is answered with the error,
+// not only those that changed something: a refusal may rest on an earlier
+// change of the group ("client is closed") that never reached the disk.
 void MethodTable::commit_group() {
   try {
     db_->end_group();
   } catch (const store::StoreError& e) {
-    store_failed(fmt::format("what=group-commit changes={}", grouped_.size()), e);
+    std::string methods;
+    for (const auto index : grouped_) {
+      methods += (methods.empty() ? "" : ",") + held_[index].method;
+    }
+    store_failed(fmt::format("what=group-commit requests={} lost={} methods={}", grouped_.size(), changes_, methods),
+                 e);
     for (const auto index : grouped_) {
       auto& response = held_[index];
       if (response.line) {
         response.line = error_line(response.id, error_code::store_unavailable,
                                    "the database failed; nothing was changed (see the daemon's log)");
-        ++response.stats->errors;
+        if (!response.error) {
+          ++response.stats->errors;
+        }
       }
     }
   }
   grouped_.clear();
+  changes_ = 0;
 }
 
 void MethodTable::store_failed(const std::string& what, const store::StoreError& error) {
@@ -128,7 +143,7 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   Responder::Send send = direct;
   const std::size_t slot = held_.size();
   if (in_turn_) {
-    held_.push_back({direct, std::nullopt, nullptr, nullptr});
+    held_.push_back({direct, std::nullopt, nullptr, nullptr, {}, false});
     send = [this, turn = turn_, slot, direct](std::string response) {
       if (in_turn_ && turn_ == turn) {
         held_[slot].line = std::move(response);
@@ -201,8 +216,14 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   if (in_turn_) {
     held_[slot].id = id;
     held_[slot].stats = stat;
+    held_[slot].method = name.substr(0, 64);
   }
-  const Responder respond(id, notification, send, [stat] { ++stat->errors; });
+  const Responder respond(id, notification, send, [this, stat, turn = turn_, slot] {
+    ++stat->errors;
+    if (in_turn_ && turn_ == turn) {
+      held_[slot].error = true;
+    }
+  });
   if (method == methods_.end()) {
     respond.error(RpcError(error_code::method_not_found, "unknown method '" + name.substr(0, 64) + "'"));
     return;
@@ -252,9 +273,12 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   if (alone) {
     db_->begin_group();
   }
-  if (grouped && db_->take_group_change()) {
+  if (grouped) {
     grouped_.push_back(slot);
-    changed_ = true;
+    if (db_->take_group_change()) {
+      ++changes_;
+      changed_ = true;
+    }
   }
 }
 

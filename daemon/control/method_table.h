@@ -77,6 +77,7 @@ class MethodTable {
   using AsyncHandler = std::function<void(const CallContext&, const nlohmann::json& params, Responder)>;
 
   void add(const std::string& name, MethodInfo info, SyncHandler handler);
+  // Throws std::logic_error for a group_commit method: its answer would not wait for the group.
   void add_async(const std::string& name, MethodInfo info, AsyncHandler handler);
 
   // `send` is called with one response line (no LF) at most once; not at all for notifications.
@@ -114,6 +115,8 @@ class MethodTable {
     std::optional<std::string> line;  // none yet (async) or none at all (notification)
     nlohmann::json id;
     MethodStats* stats = nullptr;
+    std::string method;  // for the log line if the group is lost
+    bool error = false;  // answered with an error (already counted)
   };
   void commit_group();
   void store_failed(const std::string& what, const store::StoreError& error);
@@ -126,7 +129,8 @@ class MethodTable {
   bool in_turn_ = false;
   std::uint64_t turn_ = 0;            // which turn a held response belongs to (async answers come later)
   std::vector<Held> held_;            // the responses of this turn, in the order the requests came
-  std::vector<std::size_t> grouped_;  // indexes into held_ whose change waits in the open group
+  std::vector<std::size_t> grouped_;  // indexes into held_ of the requests that ran in the open group
+  std::size_t changes_ = 0;           // how many of them changed something
   bool changed_ = false;              // a grouped change was made: after_change listeners run at end_turn()
 };
 

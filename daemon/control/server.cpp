@@ -7,10 +7,12 @@
 #include <unistd.h>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <iterator>
 
 #include "control/framing.h"
 #include "log/events.h"
@@ -26,6 +28,9 @@ constexpr std::chrono::seconds kMinIdleBeforeEviction{1};
 
 // Lines handled for one peer before the others get a turn.
 constexpr int kLinesPerTurn = 16;
+// Lines in one turn of the method table: a turn is one transaction holding the
+// database's write lock, and reminder timers and the watchdog wait for it.
+constexpr std::size_t kMaxLinesPerTurn = 64;
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
@@ -396,15 +401,23 @@ void Server::enqueue(std::shared_ptr<Connection> connection, std::string line) {
 
 void Server::run_turn() {
   turn_posted_ = false;
-  auto lines = std::exchange(turn_, {});
   if (stopped_) {
+    turn_.clear();
     return;
   }
+  const auto count = static_cast<std::ptrdiff_t>(std::min(turn_.size(), kMaxLinesPerTurn));
+  std::vector<std::pair<std::shared_ptr<Connection>, std::string>> lines(
+      std::make_move_iterator(turn_.begin()), std::make_move_iterator(turn_.begin() + count));
+  turn_.erase(turn_.begin(), turn_.begin() + count);
   methods_.begin_turn();
   for (const auto& [connection, line] : lines) {
     connection->handle(line);
   }
   methods_.end_turn();
+  if (!turn_.empty() && !turn_posted_) {
+    turn_posted_ = true;
+    asio::post(acceptor_.get_executor(), [this] { run_turn(); });
+  }
 }
 
 void Server::closed(const std::shared_ptr<Connection>& connection) {

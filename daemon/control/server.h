@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <deque>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -83,7 +84,7 @@ class Server {
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
   std::set<std::shared_ptr<Connection>> connections_;
-  std::vector<std::pair<std::shared_ptr<Connection>, std::string>> turn_;  // lines read, not yet handled
+  std::deque<std::pair<std::shared_ptr<Connection>, std::string>> turn_;  // lines read, not yet handled
   bool turn_posted_ = false;
   std::filesystem::path owned_path_;  // unlinked at stop if we created it
   std::string endpoint_;

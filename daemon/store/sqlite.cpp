@@ -180,10 +180,12 @@ std::int64_t Database::size_bytes() {
 void Database::begin_group() {
   group_ = Group::collecting;
   group_change_ = false;
+  group_broken_ = false;
 }
 
 void Database::end_group() {
   const bool open = group_ == Group::open;
+  const bool broken = std::exchange(group_broken_, false);
   group_ = Group::off;
   group_change_ = false;
   if (!open) {
@@ -192,6 +194,15 @@ void Database::end_group() {
   if (sqlite3_get_autocommit(db_) != 0) {
     throw StoreError("commit the changes of this turn", SQLITE_ABORT,
                      "an error in one of them made SQLite roll them all back");
+  }
+  if (broken) {
+    try {
+      cached("ROLLBACK").run();
+    } catch (const StoreError&) {
+      // Rolled back already; the throw below tells the callers.
+    }
+    throw StoreError("commit the changes of this turn", SQLITE_ABORT,
+                     "a refused change could not be undone alone, so none of them was kept");
   }
   try {
     cached("COMMIT").run();
@@ -219,9 +230,9 @@ Transaction::Transaction(Database& db) : db_(db) {
   if (db_.group_ == Database::Group::collecting) {
     db_.cached("BEGIN IMMEDIATE").run();  // on failure this change fails alone and the group stays empty
     db_.group_ = Database::Group::open;
-  } else if (sqlite3_get_autocommit(db_.handle()) != 0) {
+  } else if (sqlite3_get_autocommit(db_.handle()) != 0 || db_.group_broken_) {
     throw StoreError("join the changes of this turn", SQLITE_ABORT,
-                     "an error in an earlier change made SQLite roll them all back");
+                     "an earlier change failed and the changes of this turn are being undone");
   }
   db_.cached("SAVEPOINT change").run();
   savepoint_ = true;
@@ -239,7 +250,12 @@ Transaction::~Transaction() {
       db_.cached("ROLLBACK").run();
     }
   } catch (const StoreError&) {
-    // The transaction may already have been rolled back by SQLite (e.g. SQLITE_FULL); nothing more to undo.
+    // A transaction of its own may already have been rolled back by SQLite
+    // (e.g. SQLITE_FULL): nothing more to undo. A savepoint that cannot be
+    // undone would leave half a change in the group, so the group goes.
+    if (savepoint_) {
+      db_.group_broken_ = true;
+    }
   }
 }
 
@@ -271,7 +287,13 @@ ReadSnapshot::~ReadSnapshot() {
     try {
       db_.cached("COMMIT").run();
     } catch (const StoreError&) {
-      // Nothing was written, so nothing is lost; the next statement starts afresh.
+      // Nothing was written, so nothing is lost; but left open, the read
+      // transaction would make every later BEGIN IMMEDIATE fail.
+      try {
+        db_.cached("ROLLBACK").run();
+      } catch (const StoreError&) {
+        // Ended already.
+      }
     }
   }
 }

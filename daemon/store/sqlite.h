@@ -109,6 +109,7 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   Group group_ = Group::off;
   bool group_change_ = false;
+  bool group_broken_ = false;  // a change could not be undone: the whole group must go
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.

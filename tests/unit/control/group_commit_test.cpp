@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,14 @@ class GroupCommitTest : public ::testing::Test {
                  db_.exec("ROLLBACK");
                  throw store::StoreError("insert a note", SQLITE_IOERR, "disk I/O error");
                });
+    // A change whose savepoint can no longer be undone on its own (here it
+    // was released by hand; in life, an error inside ROLLBACK TO).
+    table_.add("note.stuck", store_change("Cannot be undone alone."), [this](const CallContext&, const json&) -> json {
+      store::Transaction tx(db_);
+      db_.cached("INSERT INTO notes(text) VALUES ('half')").run();
+      db_.exec("RELEASE change");
+      throw RpcError::conflict("refused after writing");
+    });
     // A change that must not wait for others (it may send an SMS after writing).
     table_.add("note.alone", MethodInfo{"Adds a note on its own.", true}, [this](const CallContext&, const json&) {
       store::Transaction tx(db_);
@@ -139,6 +148,26 @@ TEST_F(GroupCommitTest, WhenTheSharedTransactionIsLostEveryChangeInItIsAnsweredW
   ASSERT_EQ(sent_.size(), 1U);
   EXPECT_TRUE(sent_[0].contains("result"));
   EXPECT_EQ(count_from_outside(), 1);
+}
+
+TEST_F(GroupCommitTest, AChangeThatCannotBeUndoneAloneTakesTheWholeGroupWithIt) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "note.stuck");
+  call(3, "note.add", {{"text", "c"}});
+  table_.end_turn();
+  ASSERT_EQ(sent_.size(), 3U);
+  for (const auto& response : sent_) {
+    ASSERT_TRUE(response.contains("error")) << response.dump();
+    EXPECT_EQ(response.at("error").at("code"), error_code::store_unavailable);
+  }
+  EXPECT_EQ(count_from_outside(), 0) << "half of note.stuck must not reach the disk";
+}
+
+TEST_F(GroupCommitTest, AnAsyncMethodCannotJoinAGroup) {
+  EXPECT_THROW(table_.add_async("slow.change", store_change("Answers later."),
+                                [](const CallContext&, const json&, const Responder&) {}),
+               std::logic_error);
 }
 
 TEST_F(GroupCommitTest, AChangeOutsideTheGroupCommitsWhatCameBeforeAndItselfAtOnce) {

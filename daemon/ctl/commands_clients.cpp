@@ -289,9 +289,11 @@ void add_client_commands(CLI::App& app, Runner& run) {
   retention->add_subcommand("run", "Purge now what has passed its retention (it also runs daily)")->callback([&run] {
     run = [](CommandContext& c) {
       return call_and_print(c, "retention.run", json::object(), [](const json& r, std::ostream& out) {
-        out << fmt::format("purged {} clients ({} guardians, {} consent records); {} visits anonymised; cutoff {}\n",
-                           text(r["clients"]), text(r["guardians"]), text(r["consents"]),
-                           text(r["bookings_anonymised"]), text(r["cutoff_utc"]));
+        out << fmt::format(
+            "purged {} clients ({} guardians, {} consent records); {} visits and {} closed callback tasks "
+            "anonymised; cutoff {}\n",
+            text(r["clients"]), text(r["guardians"]), text(r["consents"]), text(r["bookings_anonymised"]),
+            text(r["callback_tasks_anonymised"]), text(r["cutoff_utc"]));
       });
     };
   });

@@ -3,19 +3,25 @@
 #include "domain/client_rules.h"
 #include "log/events.h"
 #include "service/office.h"
+#include "store/callback_store.h"
 
 namespace paminna {
 
 store::PurgeCounts run_retention(store::Database& db, Instant now, int keep_days) {
   const auto cutoff = retention_cutoff(now, keep_days);
   store::ClientStore clients(db);
-  const auto counts = clients.purge_inactive(cutoff);
+  auto counts = clients.purge_inactive(cutoff);
+  {
+    store::Transaction tx(db);
+    counts.callback_tasks_anonymised = store::CallbackStore(db).anonymise_closed(cutoff);
+    tx.commit();
+  }
   // Counts only: what was purged must not reappear in the log.
   log::event(log::Event::RETENTION_PURGED,
              "cutoff={} keep_days={} clients={} guardians={} consents={} "
-             "bookings_anonymised={}",
+             "bookings_anonymised={} callback_tasks_anonymised={}",
              format_utc(cutoff), keep_days, counts.clients, counts.guardians, counts.consents,
-             counts.bookings_anonymised);
+             counts.bookings_anonymised, counts.callback_tasks_anonymised);
   return counts;
 }
 
@@ -39,7 +45,8 @@ nlohmann::json counts_json(const store::PurgeCounts& c) {
   return {{"clients", c.clients},
           {"guardians", c.guardians},
           {"consents", c.consents},
-          {"bookings_anonymised", c.bookings_anonymised}};
+          {"bookings_anonymised", c.bookings_anonymised},
+          {"callback_tasks_anonymised", c.callback_tasks_anonymised}};
 }
 
 }  // namespace

@@ -211,4 +211,22 @@ int CallbackStore::unanswered_attempts(std::int64_t task_id) {
   return count;
 }
 
+std::int64_t CallbackStore::anonymise_closed(Instant cutoff) {
+  const auto c = seconds(cutoff);
+  constexpr const char* kExpired = "SELECT id FROM callback_tasks WHERE state = 'closed' AND closed_at < ?1";
+  db_.cached(std::string("UPDATE voicemails SET note = NULL WHERE note IS NOT NULL AND task_id IN (") + kExpired + ")")
+      .bind(1, c)
+      .run();
+  db_.cached(std::string("UPDATE callback_attempts SET note = NULL WHERE note IS NOT NULL AND task_id IN (") +
+             kExpired + ")")
+      .bind(1, c)
+      .run();
+  db_.cached(
+         "UPDATE callback_tasks SET phone = NULL, person_ref = NULL, note = NULL WHERE state = 'closed' AND "
+         "closed_at < ?1 AND (phone IS NOT NULL OR person_ref IS NOT NULL OR note IS NOT NULL)")
+      .bind(1, c)
+      .run();
+  return db_.changes();
+}
+
 }  // namespace paminna::store

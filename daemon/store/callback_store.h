@@ -81,6 +81,13 @@ class CallbackStore {
   std::vector<AttemptRecord> attempts(std::int64_t task_id);
   int unanswered_attempts(std::int64_t task_id);
 
+  // R9: tasks closed before `cutoff` lose what leads back to the caller (the
+  // number, the case reference, the notes of the task, its voicemails and its
+  // attempts); returns how many tasks were anonymised. The rows stay: they
+  // are the office's statistics, and a voicemail's msg_id keeps an old
+  // message still in the spool from coming back as a new task.
+  std::int64_t anonymise_closed(Instant cutoff);
+
  private:
   Database& db_;
 };

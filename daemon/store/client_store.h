@@ -49,6 +49,7 @@ struct PurgeCounts {
   std::int64_t guardians = 0;
   std::int64_t consents = 0;
   std::int64_t bookings_anonymised = 0;
+  std::int64_t callback_tasks_anonymised = 0;  // closed callback and contact tasks (CallbackStore)
 };
 
 class ClientStore {

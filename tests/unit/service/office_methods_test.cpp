@@ -5,6 +5,7 @@
 
 #include "config/config_loader.h"
 #include "service/office.h"
+#include "store/callback_store.h"
 #include "store/open_store.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
@@ -326,6 +327,50 @@ TEST_F(OfficeMethodsTest, RetentionKeepsRecentClientsAndReportsCounts) {  // R9
   EXPECT_EQ(purged["clients"], 1);
   EXPECT_EQ(purged["bookings_anonymised"], 1);
   EXPECT_EQ(ok("audit.list", {{"limit", 1}})["entries"][0]["action"], "retention.run");
+}
+
+// R9 reaches the callback list too: two years after a task was closed, the
+// caller's number and every note about the call are gone; open tasks and
+// recently closed ones keep theirs.
+TEST_F(OfficeMethodsTest, RetentionAnonymisesCallbackTasksClosedTwoYearsAgo) {  // R9
+  store::CallbackStore callbacks(*opened.db);
+  const auto task = [&](TaskState state, std::optional<Instant> closed_at) {
+    store::TaskRecord t;
+    t.state = state;
+    t.phone = "+46701234567";
+    t.note = "ringde om sin anmälan";
+    t.deadline = clock.now() + std::chrono::hours{24};
+    t.opened_at = clock.now();
+    t.closed_at = closed_at;
+    t.updated_at = clock.now();
+    const auto id = callbacks.insert_task(t);
+    callbacks.insert_voicemail({0, id, clock.now(), "100", "msg-" + std::to_string(id), "uppringare Anna"},
+                               clock.now());
+    callbacks.insert_attempt({0, id, clock.now(), "no-answer", "lämnade inget", "AL"}, 1000);
+    return id;
+  };
+  const auto old_closed = task(TaskState::closed, clock.now());
+  const auto open = task(TaskState::open, std::nullopt);
+  clock.advance(std::chrono::days{729});
+  const auto recent_closed = task(TaskState::closed, clock.now());
+  EXPECT_EQ(ok("retention.run", json::object())["callback_tasks_anonymised"], 0);
+  clock.advance(std::chrono::days{2});
+
+  EXPECT_EQ(ok("retention.run", json::object())["callback_tasks_anonymised"], 1);
+  const auto gone = callbacks.find_task(old_closed);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(gone->phone);
+  EXPECT_FALSE(gone->note);
+  EXPECT_FALSE(callbacks.voicemails(old_closed).at(0).note);
+  EXPECT_EQ(callbacks.voicemails(old_closed).at(0).msg_id, "msg-" + std::to_string(old_closed))
+      << "kept, so the message is never registered again";
+  EXPECT_FALSE(callbacks.attempts(old_closed).at(0).note);
+  for (const auto kept : {open, recent_closed}) {
+    EXPECT_EQ(callbacks.find_task(kept)->phone, "+46701234567");
+    EXPECT_TRUE(callbacks.voicemails(kept).at(0).note);
+    EXPECT_TRUE(callbacks.attempts(kept).at(0).note);
+  }
+  EXPECT_EQ(ok("retention.run", json::object())["callback_tasks_anonymised"], 0) << "once is enough";
 }
 
 }  // namespace

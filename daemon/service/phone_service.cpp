@@ -62,7 +62,7 @@ void PhoneService::start() {
   // the published state would stay the later time's until that moment came.
   // Planned for now, it runs right after the listeners, with its retry if the store fails.
   std::weak_ptr<PhoneService> weak = weak_from_this();
-  context_.scheduler.add_step_listener([weak] {
+  context_.scheduler.add_step_listener([weak](Duration) {
     if (auto self = weak.lock()) {
       self->schedule_recompute(self->now());
     }

@@ -59,7 +59,13 @@ ReminderDispatcher::ReminderDispatcher(boost::asio::io_context& io, store::Datab
       clock_(clock),
       config_(std::move(config)),
       gateway_(gateway),
-      random_(std::random_device{}()) {}
+      random_(std::random_device{}()) {
+  scheduler_.add_step_listener([this, alive = alive_](Duration step) {
+    if (*alive) {
+      clock_stepped(step);
+    }
+  });
+}
 
 ReminderDispatcher::~ReminderDispatcher() {
   *alive_ = false;
@@ -97,6 +103,27 @@ void ReminderDispatcher::start() {
   tx.commit();
   (void)recovered;
   arm();
+}
+
+void ReminderDispatcher::clock_stepped(Duration step) {
+  if (step == Duration::zero()) {
+    return;
+  }
+  if (paused_until_) {
+    *paused_until_ += step;
+  }
+  try {
+    store::Transaction tx(db_);
+    const auto moved = store::ReminderStore(db_).shift_retries(step);
+    tx.commit();
+    log::event(log::Event::SCHEDULER_CLOCK_STEPPED, "what=reminder-retries moved={} step_s={}", moved, step.count());
+  } catch (const store::StoreError& e) {
+    // The retries then wait by their wall time: late by the step, not lost.
+    log::event(log::Event::STORE_ERROR, "what=reminder-retry-step error=\"{}\"", e.what());
+  }
+  if (in_flight_ == 0) {
+    arm();
+  }
 }
 
 void ReminderDispatcher::stop() {

@@ -62,6 +62,11 @@ class ReminderDispatcher {
   void changed();
   // gateway.resume: end a pause now.
   void resume();
+  // The wall clock was set by `step` (Scheduler contract 6): the gateway's
+  // pause and the retry times of reminders move with it, so a step back of
+  // hours does not add hours to a wait of minutes. Due times of first
+  // attempts are planned from the visit and stay.
+  void clock_stepped(Duration step);
   [[nodiscard]] nlohmann::json status();
   [[nodiscard]] bool paused() const { return paused_until_.has_value(); }
   // Since when every send has failed for a reason of the gateway's (retry later,

@@ -8,7 +8,17 @@
 
 namespace paminna {
 
-Scheduler::Scheduler(const Clock& clock, WallTimer& timer) : clock_(clock), timer_(timer) {
+namespace {
+
+std::chrono::steady_clock::duration wall_minus_steady(const Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(clock.now().time_since_epoch()) -
+         clock.steady_now().time_since_epoch();
+}
+
+}  // namespace
+
+Scheduler::Scheduler(const Clock& clock, WallTimer& timer)
+    : clock_(clock), timer_(timer), wall_offset_(wall_minus_steady(clock)) {
   timer_.set_handlers([this] { run_due(); }, [this] { on_clock_step(); });
 }
 
@@ -85,7 +95,11 @@ std::size_t Scheduler::run_due() {
 void Scheduler::on_clock_step() {
   const auto now = clock_.now();
   const auto steady = clock_.steady_now();
-  log::event(log::Event::SCHEDULER_CLOCK_STEPPED, "now={}", format_utc(now));
+  const auto offset = wall_minus_steady(clock_);
+  // Whole seconds, like every Instant: the drift between two steps is far below that.
+  const auto step = std::chrono::round<Duration>(offset - wall_offset_);
+  wall_offset_ = offset;
+  log::event(log::Event::SCHEDULER_CLOCK_STEPPED, "now={} step_s={}", format_utc(now), step.count());
   for (auto& [key, entry] : by_key_) {
     if (!entry.steady_due) {
       continue;
@@ -98,7 +112,7 @@ void Scheduler::on_clock_step() {
   running_ = true;  // one re-arm after the listeners, not one per schedule() they make
   for (const auto& listener : step_listeners_) {
     try {
-      listener();
+      listener(step);
     } catch (const std::exception& e) {
       log::event(log::Event::SCHEDULER_TASK_FAILED, "task=clock-step error=\"{}\"", e.what());
     } catch (...) {

@@ -15,6 +15,10 @@
 //     clock, so a step back of hours does not silence it for hours.
 //  6. On a step, the step listeners run first (what they publish depends on
 //     the wall time, such as the phone state), then every deadline now due.
+//     A listener is told the size of the step (the wall clock's jump beyond
+//     the time that passed), so that waits it keeps as wall instants
+//     elsewhere (a gateway pause, a reminder's retry time in the database)
+//     can keep their length as spans here do.
 //  7. A task or listener that throws is logged (SCHEDULER_TASK_FAILED) and
 //     does not stop the others.
 // Single-threaded: call only from the loop that owns the timer.
@@ -41,7 +45,7 @@ class Scheduler {
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  using Listener = std::function<void()>;
+  using Listener = std::function<void(Duration step)>;
 
   void schedule(const std::string& key, Instant due, Task task);
   void schedule_after(const std::string& key, Duration after, Task task);
@@ -72,6 +76,8 @@ class Scheduler {
   std::unordered_map<std::string, Entry> by_key_;
   std::vector<Listener> step_listeners_;
   std::optional<Instant> armed_;
+  // Wall minus steady time at the last look: a step is the change of it.
+  std::chrono::steady_clock::duration wall_offset_{};
   bool running_ = false;
 };
 

@@ -174,6 +174,11 @@ std::optional<Instant> ReminderStore::next_due() {
   return instant(*value);
 }
 
+int ReminderStore::shift_retries(Duration step) {
+  db_.cached("UPDATE reminders SET due = min(due + ?1, visit_start) WHERE state = 'retry'").bind(1, step.count()).run();
+  return db_.changes();
+}
+
 std::map<std::string, std::int64_t> ReminderStore::counts_by_state() {
   auto& s = db_.cached("SELECT state, n FROM reminder_counts WHERE n > 0");  // kept by triggers (migration 7)
   std::map<std::string, std::int64_t> counts;

@@ -121,6 +121,50 @@ TEST_F(RemindersTest, ThrottlingAndServerErrorEndInExactlyOneAcceptedMessage) {
   EXPECT_THAT(daemon_->log(), HasSubstr("REMINDER_OUTCOME_UNKNOWN booking=" + std::to_string(booking)));
 }
 
+// A retry two minutes away stays two minutes away when the wall clock is set
+// back three hours meanwhile (an NTP step after a bad RTC): kept as a wall
+// time in the database, it would wait three hours and two minutes, and a
+// reminder for a visit that morning could expire unsent.
+TEST_F(RemindersTest, ARetryWaitsItsMinutesAcrossAClockSetBackHours) {
+  gateway_.enqueue(MockReply{MockReply::Kind::respond, 429, {{"Retry-After", "120"}}, "slow down", {}, false, {}});
+  start();
+  client_with_consent("K-1");
+  const auto booking = book("K-1", "2026-11-25 10:00");
+  daemon_->advance(25h);  // due Tuesday 10:00 local
+  ASSERT_TRUE(eventually([&] { return state_of(booking) == "retry"; }));
+  const auto before = reminders_of(booking)[0]["due_utc"].get<std::string>();
+  EXPECT_GE(before, "2026-11-24T09:02:00Z");
+
+  daemon_->step(-3h);
+  const auto after = reminders_of(booking)[0]["due_utc"].get<std::string>();
+  EXPECT_GE(after, "2026-11-24T06:02:00Z");
+  EXPECT_LT(after, "2026-11-24T06:03:00Z") << "the retry moved with the clock: " << before << " -> " << after;
+  daemon_->advance(119s);
+  EXPECT_EQ(gateway_.request_count(), 1U) << "Retry-After is still a floor";
+  daemon_->advance(61s);
+  ASSERT_TRUE(eventually([&] { return state_of(booking) == "sent"; }));
+  EXPECT_EQ(gateway_.request_count(), 2U);
+}
+
+// The same for the pause after the gateway refused our credentials: ten
+// minutes stay ten minutes across a step back.
+TEST_F(RemindersTest, AGatewayPauseKeepsItsLengthAcrossAClockSetBackHours) {
+  gateway_.enqueue(MockReply::text(401, "bad credentials"));
+  start();
+  client_with_consent("K-1");
+  const auto booking = book("K-1", "2026-11-25 10:00");
+  daemon_->advance(25h);
+  ASSERT_TRUE(eventually([&] { return state_of(booking) == "retry"; }));
+  ASSERT_TRUE(eventually([&] { return daemon_->result("status")["reminders"]["gateway"]["paused"] == true; }));
+  EXPECT_EQ(daemon_->result("status")["reminders"]["gateway"]["paused_until_utc"], "2026-11-24T09:10:00Z");
+
+  daemon_->step(-3h);
+  EXPECT_EQ(daemon_->result("status")["reminders"]["gateway"]["paused_until_utc"], "2026-11-24T06:10:00Z");
+  daemon_->advance(10min);
+  ASSERT_TRUE(eventually([&] { return state_of(booking) == "sent"; }));
+  EXPECT_EQ(gateway_.request_count(), 2U);
+}
+
 TEST_F(RemindersTest, R2ConsentWithdrawnBeforeTheDueTimeStopsIt) {
   start();
   client_with_consent("K-1");

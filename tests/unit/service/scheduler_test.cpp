@@ -380,9 +380,9 @@ TEST_F(SchedulerTest, ASpanDoesNotRunEarlyWhenTheClockStepsForward) {
 
 TEST_F(SchedulerTest, StepListenersRunBeforeTheDeadlinesNowDue) {
   scheduler_.schedule("a", kStart + 1h, record("a"));
-  scheduler_.add_step_listener([this] { ran_.push_back("listener"); });
-  scheduler_.add_step_listener([] { throw std::runtime_error("store locked"); });
-  scheduler_.add_step_listener([this] {
+  scheduler_.add_step_listener([this](Duration) { ran_.push_back("listener"); });
+  scheduler_.add_step_listener([](Duration) { throw std::runtime_error("store locked"); });
+  scheduler_.add_step_listener([this](Duration) {
     ran_.push_back("second listener");
     scheduler_.schedule("b", kStart + 30min, record("b"));
   });
@@ -391,6 +391,21 @@ TEST_F(SchedulerTest, StepListenersRunBeforeTheDeadlinesNowDue) {
   EXPECT_EQ(ran_, (std::vector<std::string>{"listener", "second listener", "b", "a"}))
       << "a throwing listener stops neither the others nor the deadlines";
   EXPECT_FALSE(timer_.armed().has_value());
+}
+
+// Listeners keep wall-time waits elsewhere (a gateway pause, retry times in
+// the database) as long as they were: they need the size of the jump, which
+// is the wall clock's change beyond the time that passed.
+TEST_F(SchedulerTest, StepListenersAreToldTheSizeOfTheStep) {
+  std::vector<Duration> steps;
+  scheduler_.add_step_listener([&steps](Duration step) { steps.push_back(step); });
+  pass(10min);
+  clock_.step_wall(-3h);
+  timer_.clock_stepped();
+  pass(20min);
+  clock_.step_wall(2h);
+  timer_.clock_stepped();
+  EXPECT_EQ(steps, (std::vector<Duration>{-3h, 2h})) << "time that passed between is not a step";
 }
 
 }  // namespace

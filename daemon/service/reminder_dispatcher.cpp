@@ -105,21 +105,33 @@ void ReminderDispatcher::start() {
   arm();
 }
 
+// Only a step back moves anything. A step forward (and a resume from suspend,
+// which the kernel reports the same way) lets the waits end now: sending
+// sooner costs at most one more retry, while waiting the step again could push
+// a retry past the visit. Steps under two seconds are the rounding of our
+// whole-second wall clock or an NTP correction, not worth a write.
 void ReminderDispatcher::clock_stepped(Duration step) {
-  if (step == Duration::zero()) {
+  if (step > -kSmallestStep) {
     return;
   }
   if (paused_until_) {
     *paused_until_ += step;
   }
+  if (failing_since_) {
+    *failing_since_ += step;  // "failing for ten minutes" still means ten minutes
+  }
+  for (auto& c : completions_) {
+    c.arrived += step;  // written after the step, their retry times count from the new clock
+  }
   try {
     store::Transaction tx(db_);
     const auto moved = store::ReminderStore(db_).shift_retries(step);
     tx.commit();
-    log::event(log::Event::SCHEDULER_CLOCK_STEPPED, "what=reminder-retries moved={} step_s={}", moved, step.count());
+    spdlog::debug("clock stepped {} s: {} reminder retries moved with it", step.count(), moved);
   } catch (const store::StoreError& e) {
-    // The retries then wait by their wall time: late by the step, not lost.
-    log::event(log::Event::STORE_ERROR, "what=reminder-retry-step error=\"{}\"", e.what());
+    // The retries then keep their wall times: late by the step, and one near
+    // its visit may expire unsent; the log says so.
+    log::event(log::Event::STORE_ERROR, "what=reminder-retry-step step_s={} error=\"{}\"", step.count(), e.what());
   }
   if (in_flight_ == 0) {
     arm();

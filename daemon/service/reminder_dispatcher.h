@@ -62,10 +62,10 @@ class ReminderDispatcher {
   void changed();
   // gateway.resume: end a pause now.
   void resume();
-  // The wall clock was set by `step` (Scheduler contract 6): the gateway's
-  // pause and the retry times of reminders move with it, so a step back of
-  // hours does not add hours to a wait of minutes. Due times of first
-  // attempts are planned from the visit and stay.
+  // The wall clock was set by `step` (Scheduler contract 6). After a step
+  // back, the gateway's pause and the retry times of reminders move with it,
+  // so hours are not added to a wait of minutes. Due times planned from the
+  // visit (first attempts) keep their wall time.
   void clock_stepped(Duration step);
   [[nodiscard]] nlohmann::json status();
   [[nodiscard]] bool paused() const { return paused_until_.has_value(); }
@@ -107,6 +107,7 @@ class ReminderDispatcher {
   bool flush_posted_ = false;
   boost::asio::steady_timer flush_timer_{io_};
   static constexpr std::size_t kGroupCommitSize = 64;
+  static constexpr Duration kSmallestStep{2};
   static constexpr std::chrono::milliseconds kGroupCommitWindow{5};
   // After a database error: outcomes are written again after 1 s, doubling up
   // to 30 s (steady time, the gateway's answers wait in memory); claiming is

@@ -18,7 +18,10 @@
 //     A listener is told the size of the step (the wall clock's jump beyond
 //     the time that passed), so that waits it keeps as wall instants
 //     elsewhere (a gateway pause, a reminder's retry time in the database)
-//     can keep their length as spans here do.
+//     can keep their length as spans here do. The size is the change of
+//     wall minus steady time since the last step, so a resume from suspend
+//     (steady time stood still) is a step forward, and a step the kernel did
+//     not report (no deadline was armed) is counted into the next one.
 //  7. A task or listener that throws is logged (SCHEDULER_TASK_FAILED) and
 //     does not stop the others.
 // Single-threaded: call only from the loop that owns the timer.

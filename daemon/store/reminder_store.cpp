@@ -175,7 +175,7 @@ std::optional<Instant> ReminderStore::next_due() {
 }
 
 int ReminderStore::shift_retries(Duration step) {
-  db_.cached("UPDATE reminders SET due = min(due + ?1, visit_start) WHERE state = 'retry'").bind(1, step.count()).run();
+  db_.cached("UPDATE reminders SET due = due + ?1 WHERE state = 'retry'").bind(1, step.count()).run();
   return db_.changes();
 }
 

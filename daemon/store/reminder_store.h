@@ -60,8 +60,8 @@ class ReminderStore {
   std::vector<ReminderRecord> in_state(ReminderState state, int limit);
   // The earliest due among scheduled/retry rows (an index lookup).
   std::optional<Instant> next_due();
-  // Moves the due time of every reminder waiting to be retried by `step`,
-  // never past its visit; returns how many moved. In the caller's transaction.
+  // Moves the due time of every reminder waiting to be retried by `step`;
+  // returns how many moved. In the caller's transaction.
   int shift_retries(Duration step);
   std::map<std::string, std::int64_t> counts_by_state();
   // Rows in one state, through the state index (status checks, not a full count).

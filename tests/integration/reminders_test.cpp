@@ -146,6 +146,20 @@ TEST_F(RemindersTest, ARetryWaitsItsMinutesAcrossAClockSetBackHours) {
   EXPECT_EQ(gateway_.request_count(), 2U);
 }
 
+// A step forward (or a resume from suspend) does not make the retry wait
+// again: the time it waited for may now be close to the visit.
+TEST_F(RemindersTest, ARetryIsDueAtOnceAfterAClockSetForward) {
+  gateway_.enqueue(MockReply{MockReply::Kind::respond, 429, {{"Retry-After", "120"}}, "slow down", {}, false, {}});
+  start();
+  client_with_consent("K-1");
+  const auto booking = book("K-1", "2026-11-25 10:00");
+  daemon_->advance(25h);
+  ASSERT_TRUE(eventually([&] { return state_of(booking) == "retry"; }));
+  daemon_->step(1h);
+  ASSERT_TRUE(eventually([&] { return state_of(booking) == "sent"; }));
+  EXPECT_EQ(gateway_.request_count(), 2U);
+}
+
 // The same for the pause after the gateway refused our credentials: ten
 // minutes stay ten minutes across a step back.
 TEST_F(RemindersTest, AGatewayPauseKeepsItsLengthAcrossAClockSetBackHours) {

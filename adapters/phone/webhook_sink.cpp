@@ -82,7 +82,7 @@ void WebhookSink::on_result(const tl::expected<void, std::string>& result, Phone
   const auto delay = std::min<std::chrono::seconds>(first_retry * (1LL << exponent), retry_max_);
   retry_armed_ = true;
   std::weak_ptr<WebhookSink> weak = weak_from_this();
-  timer_.arm(timer_.now() + delay, [weak] {
+  timer_.arm(delay, [weak] {
     if (auto self = weak.lock()) {
       self->retry_armed_ = false;
       if (!self->in_flight_ && self->waiting_) {

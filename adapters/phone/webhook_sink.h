@@ -36,10 +36,10 @@ class HttpPoster {
   virtual void post(const std::string& url, std::string json_body, Done done) = 0;
 };
 
-// The scheduler seen from a sink: one deadline, armed again replaces it.
+// The scheduler seen from a sink: one deadline, armed again replaces it. A
+// span, not a wall time, so a clock set back does not stretch the backoff.
 struct RetryTimer {
-  std::function<Instant()> now;
-  std::function<void(Instant due, std::function<void()> task)> arm;
+  std::function<void(std::chrono::seconds after, std::function<void()> task)> arm;
   std::function<void()> cancel;
 };
 

@@ -43,11 +43,8 @@ std::vector<std::shared_ptr<phone::PhoneSink>> PhoneService::default_sinks(const
   }
   if (!config.webhook_url.empty() && context_.transport != nullptr) {
     Scheduler& scheduler = context_.scheduler;
-    const Clock& clock = context_.clock;
-    phone::RetryTimer timer{[&clock] { return clock.now(); },
-                            // A span: a step back of the wall clock must not hold the retry for hours.
-                            [&scheduler, &clock](Instant due, std::function<void()> task) {
-                              scheduler.schedule_after(kWebhookKey, due - clock.now(), std::move(task));
+    phone::RetryTimer timer{[&scheduler](std::chrono::seconds after, std::function<void()> task) {
+                              scheduler.schedule_after(kWebhookKey, after, std::move(task));
                             },
                             [&scheduler] { scheduler.cancel(kWebhookKey); }};
     sinks.push_back(phone::WebhookSink::create(config.webhook_url,

@@ -196,23 +196,26 @@ void Database::end_group() {
                      "an error in one of them made SQLite roll them all back");
   }
   if (broken) {
-    try {
-      cached("ROLLBACK").run();
-    } catch (const StoreError&) {
-      // Rolled back already; the throw below tells the callers.
-    }
+    rollback_if_open();
     throw StoreError("commit the changes of this turn", SQLITE_ABORT,
                      "a refused change could not be undone alone, so none of them was kept");
   }
   try {
     cached("COMMIT").run();
   } catch (const StoreError&) {
-    try {
-      cached("ROLLBACK").run();
-    } catch (const StoreError&) {
-      // Already rolled back by SQLite; the caller learns of the loss from the rethrow.
-    }
+    rollback_if_open();
     throw;
+  }
+}
+
+void Database::rollback_if_open() noexcept {
+  if (sqlite3_get_autocommit(db_) != 0) {
+    return;  // SQLite rolled back already (SQLITE_FULL, IOERR)
+  }
+  try {
+    cached("ROLLBACK").run();
+  } catch (const StoreError&) {
+    // Nothing more can be undone; whoever called says what was lost.
   }
 }
 
@@ -223,12 +226,11 @@ bool Database::take_group_change() {
 // Transaction control goes through cached statements: sqlite3_exec parses the
 // text on every call, which was a tenth of a `status` call.
 Transaction::Transaction(Database& db) : db_(db) {
-  if (db_.group_ == Database::Group::off) {
-    db_.cached("BEGIN IMMEDIATE").run();
-    return;
-  }
-  if (db_.group_ == Database::Group::collecting) {
-    db_.cached("BEGIN IMMEDIATE").run();  // on failure this change fails alone and the group stays empty
+  if (db_.group_ != Database::Group::open) {
+    db_.cached("BEGIN IMMEDIATE").run();  // in a group, on failure this change fails alone and the group stays empty
+    if (db_.group_ == Database::Group::off) {
+      return;
+    }
     db_.group_ = Database::Group::open;
   } else if (sqlite3_get_autocommit(db_.handle()) != 0 || db_.group_broken_) {
     throw StoreError("join the changes of this turn", SQLITE_ABORT,
@@ -242,20 +244,16 @@ Transaction::~Transaction() {
   if (done_) {
     return;
   }
+  if (!savepoint_) {
+    db_.rollback_if_open();
+    return;
+  }
   try {
-    if (savepoint_) {
-      db_.cached("ROLLBACK TO change").run();
-      db_.cached("RELEASE change").run();
-    } else {
-      db_.cached("ROLLBACK").run();
-    }
+    db_.cached("ROLLBACK TO change").run();
+    db_.cached("RELEASE change").run();
   } catch (const StoreError&) {
-    // A transaction of its own may already have been rolled back by SQLite
-    // (e.g. SQLITE_FULL): nothing more to undo. A savepoint that cannot be
-    // undone would leave half a change in the group, so the group goes.
-    if (savepoint_) {
-      db_.group_broken_ = true;
-    }
+    // A savepoint that cannot be undone would leave half a change in the group, so the group goes.
+    db_.group_broken_ = true;
   }
 }
 
@@ -289,11 +287,7 @@ ReadSnapshot::~ReadSnapshot() {
     } catch (const StoreError&) {
       // Nothing was written, so nothing is lost; but left open, the read
       // transaction would make every later BEGIN IMMEDIATE fail.
-      try {
-        db_.cached("ROLLBACK").run();
-      } catch (const StoreError&) {
-        // Ended already.
-      }
+      db_.rollback_if_open();
     }
   }
 }

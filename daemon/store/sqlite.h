@@ -99,6 +99,8 @@ class Database {
   void end_group();
   // True when a Transaction committed into the group since the last call.
   bool take_group_change();
+  // ROLLBACK of the open transaction, if SQLite has not rolled it back itself.
+  void rollback_if_open() noexcept;
 
  private:
   friend class Transaction;

@@ -71,6 +71,22 @@ class GroupCommitTest : public ::testing::Test {
     table_.dispatch({}, request.dump(), [this](std::string response) { sent_.push_back(json::parse(response)); });
   }
 
+  // One turn: a good change, `middle`, another good change; all three must
+  // be answered "nothing was changed" (the group was lost).
+  void lose_the_group(const std::string& middle) {
+    table_.begin_turn();
+    call(1, "note.add", {{"text", "a"}});
+    call(2, middle);
+    call(3, "note.add", {{"text", "c"}});
+    table_.end_turn();
+    ASSERT_EQ(sent_.size(), 3U);
+    for (const auto& response : sent_) {
+      ASSERT_TRUE(response.contains("error")) << response.dump();
+      EXPECT_EQ(response.at("error").at("code"), error_code::store_unavailable);
+      EXPECT_THAT(response.at("error").at("message").get<std::string>(), HasSubstr("nothing was changed"));
+    }
+  }
+
   // What another process (a backup, sqlite3) sees on disk.
   int count_from_outside() {
     auto& count = outside_.cached("SELECT count(*) FROM notes");
@@ -125,17 +141,7 @@ TEST_F(GroupCommitTest, ARefusedChangeIsUndoneAloneAndTheOthersStay) {
 TEST_F(GroupCommitTest, WhenTheSharedTransactionIsLostEveryChangeInItIsAnsweredWithAnError) {
   int store_errors = 0;
   table_.on_store_error([&store_errors] { ++store_errors; });
-  table_.begin_turn();
-  call(1, "note.add", {{"text", "a"}});
-  call(2, "note.crash");
-  call(3, "note.add", {{"text", "c"}});
-  table_.end_turn();
-  ASSERT_EQ(sent_.size(), 3U);
-  for (const auto& response : sent_) {
-    ASSERT_TRUE(response.contains("error")) << response.dump();
-    EXPECT_EQ(response.at("error").at("code"), error_code::store_unavailable);
-    EXPECT_THAT(response.at("error").at("message").get<std::string>(), HasSubstr("nothing was changed"));
-  }
+  lose_the_group("note.crash");
   EXPECT_EQ(count_from_outside(), 0);
   EXPECT_GE(store_errors, 1);
   EXPECT_EQ(table_.stats().at("note.add").errors, 2U);
@@ -151,16 +157,7 @@ TEST_F(GroupCommitTest, WhenTheSharedTransactionIsLostEveryChangeInItIsAnsweredW
 }
 
 TEST_F(GroupCommitTest, AChangeThatCannotBeUndoneAloneTakesTheWholeGroupWithIt) {
-  table_.begin_turn();
-  call(1, "note.add", {{"text", "a"}});
-  call(2, "note.stuck");
-  call(3, "note.add", {{"text", "c"}});
-  table_.end_turn();
-  ASSERT_EQ(sent_.size(), 3U);
-  for (const auto& response : sent_) {
-    ASSERT_TRUE(response.contains("error")) << response.dump();
-    EXPECT_EQ(response.at("error").at("code"), error_code::store_unavailable);
-  }
+  lose_the_group("note.stuck");
   EXPECT_EQ(count_from_outside(), 0) << "half of note.stuck must not reach the disk";
 }
 

@@ -130,9 +130,8 @@ class WebhookSinkTest : public ::testing::Test {
   std::function<void()> task;
   std::shared_ptr<WebhookSink> sink =
       WebhookSink::create("http://127.0.0.1:9/hook", std::make_unique<FakePoster>(&calls),
-                          RetryTimer{[this] { return now; },
-                                     [this](Instant due, std::function<void()> t) {
-                                       armed = due;
+                          RetryTimer{[this](std::chrono::seconds after, std::function<void()> t) {
+                                       armed = now + after;
                                        task = std::move(t);
                                      },
                                      [this] {

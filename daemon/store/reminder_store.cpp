@@ -227,7 +227,8 @@ std::string ReminderStore::summary_for_booking(std::int64_t booking_id) {
   // Most telling first: what needs a person, then what is under way, then what is done.
   constexpr std::array kOrder{"failed",    "expired", "held",    "sending",  "retry",
                               "scheduled", "sent",    "skipped", "cancelled"};
-  auto& s = db_.cached("SELECT DISTINCT state FROM reminders WHERE booking_id = ?1");
+  // Not DISTINCT: that builds a temporary b-tree per call, for a booking's handful of rows.
+  auto& s = db_.cached("SELECT state FROM reminders WHERE booking_id = ?1");
   s.bind(1, booking_id);
   std::vector<std::string> states;
   while (s.step()) {
@@ -243,7 +244,7 @@ std::string ReminderStore::summary_for_booking(std::int64_t booking_id) {
 }
 
 void ReminderStore::set_booking_summary(std::int64_t booking_id) {
-  db_.cached("UPDATE bookings SET reminder_state = ?2 WHERE id = ?1")
+  db_.cached("UPDATE bookings SET reminder_state = ?2 WHERE id = ?1 AND reminder_state IS NOT ?2")
       .bind(1, booking_id)
       .bind(2, summary_for_booking(booking_id))
       .run();

@@ -6,12 +6,15 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "store/audit_store.h"
 #include "store/migrations.h"
 #include "store/open_store.h"
+#include "store/reminder_store.h"
 #include "store/sqlite.h"
 #include "support/temp_dir.h"
 
@@ -157,6 +160,84 @@ TEST_F(StoreTest, AnOlderDatabaseIsMigratedForward) {
   EXPECT_EQ(opened.migration.from, 1);
   EXPECT_EQ(opened.migration.to, latest_schema_version());
   EXPECT_EQ(schema_version(*opened.db), latest_schema_version());
+}
+
+// Migration 8 rebuilds the reminders table (its CHECKs cannot change in
+// place): every row, index, trigger and the cascade from bookings must come
+// through, and the counts by state must stay right.
+TEST_F(StoreTest, RemindersComeThroughTheRebuildOfMigration8) {
+  const auto rows_of = [](Database& db) {
+    std::vector<std::string> rows;
+    auto& s = db.cached(
+        "SELECT id || '|' || booking_id || '|' || recipient || '|' || kind || '|' || state || '|' || due || '|' || "
+        "visit_start || '|' || attempts || '|' || reference || '|' || ifnull(provider_id, '-') || '|' || "
+        "ifnull(reason, '-') || '|' || possible_duplicate || '|' || created_at || '|' || updated_at || '|' || "
+        "ifnull(sent_at, '-') FROM reminders ORDER BY id");
+    while (s.step()) {
+      rows.push_back(s.text(0));
+    }
+    s.reset();
+    return rows;
+  };
+  std::vector<std::string> before;
+  {
+    fs::create_directories(db_path().parent_path());
+    Database db(db_path(), {});
+    db.exec("PRAGMA foreign_keys = ON");
+    Transaction tx(db);
+    for (const auto& migration : migrations()) {
+      if (migration.version <= 7) {
+        db.exec(migration.sql);
+      }
+    }
+    db.exec("PRAGMA user_version = 7");
+    db.exec(
+        "INSERT INTO clients(id, ref, phone, language, created_at, last_contact_at) "
+        "VALUES (1, 'K-1', '+46701234567', 'sv', 0, 0)");
+    db.exec(
+        "INSERT INTO bookings(id, client_id, staff, start_utc, minutes, place, status, created_at, updated_at) "
+        "VALUES (1, 1, 'AL', 2000, 60, 'office', 'booked', 0, 0), (2, 1, 'AL', 9000, 60, 'office', 'booked', 0, 0)");
+    db.exec(
+        "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, attempts, reference, "
+        "provider_id, reason, possible_duplicate, created_at, updated_at, sent_at) VALUES "
+        "(3, 1, 'client:1', 'reminder', 'sent', 1000, 2000, 1, 'pam-3', 'p-1', NULL, 0, 10, 20, 1000), "
+        "(7, 1, 'guardian:2', 'moved', 'retry', 1500, 2000, 2, 'pam-7', NULL, 'busy', 1, 10, 30, NULL), "
+        "(9, 2, 'client:1', 'reminder', 'scheduled', 8000, 9000, 0, 'pam-9', NULL, NULL, 0, 10, 10, NULL)");
+    tx.commit();
+    before = rows_of(db);
+  }
+  const auto opened = open_store(db_path(), 1000);
+  auto& db = *opened.db;
+  EXPECT_EQ(opened.migration.from, 7);
+  EXPECT_EQ(rows_of(db), before);
+  ReminderStore reminders(db);
+  EXPECT_EQ(reminders.counts_by_state(),
+            (std::map<std::string, std::int64_t>{{"retry", 1}, {"scheduled", 1}, {"sent", 1}}));
+  EXPECT_EQ(reminders.next_due(), Instant{1500s});
+
+  // The indexes are back, and the triggers and the cascade still keep the counts.
+  std::vector<std::string> names;
+  auto& s = db.cached("SELECT name FROM sqlite_schema WHERE tbl_name = 'reminders' AND type <> 'table' ORDER BY name");
+  while (s.step()) {
+    names.push_back(s.text(0));
+  }
+  s.reset();
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"reminder_counts_delete", "reminder_counts_insert", "reminder_counts_update",
+                                      "reminders_booking", "reminders_due", "reminders_possible_duplicate",
+                                      "reminders_sent_at", "reminders_state", "sqlite_autoindex_reminders_1"}));
+  db.exec("UPDATE reminders SET state = 'sent' WHERE id = 7");
+  db.exec("DELETE FROM bookings WHERE id = 2");
+  EXPECT_EQ(reminders.counts_by_state(), (std::map<std::string, std::int64_t>{{"sent", 2}}));
+  EXPECT_EQ(count_rows(db, "reminders"), 2);
+  EXPECT_THROW(db.exec("UPDATE reminders SET state = 'lost' WHERE id = 3"), StoreError);
+  EXPECT_THROW(db.exec("INSERT INTO reminders(booking_id, recipient, kind, state, due, visit_start, reference, "
+                       "created_at, updated_at) VALUES (99, 'client:1', 'reminder', 'scheduled', 0, 0, 'x', 0, 0)"),
+               StoreError);  // no such booking
+  auto& check = db.cached("PRAGMA integrity_check");
+  ASSERT_TRUE(check.step());
+  EXPECT_EQ(check.text(0), "ok");
+  check.reset();
 }
 
 TEST_F(StoreTest, ADatabaseFromANewerPaminnaIsRefused) {

@@ -69,7 +69,8 @@ double ms_since(Clock::time_point start) {
 
 // A daemon sending through a 46elks-shaped loopback mock that answers at once.
 // Its log level is warn: one INFO line per reminder would measure the log file.
-std::unique_ptr<test::DaemonProcess> daemon_with_gateway(test::MockHttpServer& gateway, bool fake_clock) {
+std::unique_ptr<test::DaemonProcess> daemon_with_gateway(test::MockHttpServer& gateway, bool fake_clock,
+                                                         const std::string& extra_toml = "") {
   auto options = test::with_config("");
   if (!fake_clock) {
     options.fake_clock.reset();
@@ -80,7 +81,7 @@ std::unique_ptr<test::DaemonProcess> daemon_with_gateway(test::MockHttpServer& g
       "[log]\nlevel = \"warn\"\n[office]\nphone = \"040-34 10 00\"\n[sms]\ngateway = \"46elks\"\n"
       "base_url = \"" +
       gateway.url() + "\"\ncredentials = \"" + (daemon->dir() / "elks.credentials").string() +
-      "\"\nrate_per_second = 0\nmax_in_flight = 16\n");
+      "\"\nrate_per_second = 0\nmax_in_flight = 16\n" + extra_toml);
   return daemon;
 }
 
@@ -189,7 +190,9 @@ int during_dispatch_mode(const Args& args) {
   const auto count = args.number("reminders", 100000);
   test::MockHttpServer gateway;
   gateway.set_handler([](const test::RecordedRequest&) { return test::MockReply::json(200, R"({"id":"s1"})"); });
-  auto daemon = daemon_with_gateway(gateway, true);
+  const auto batch = args.number("batch", 0);
+  auto daemon =
+      daemon_with_gateway(gateway, true, batch > 0 ? "[reminders]\nbatch_size = " + std::to_string(batch) + "\n" : "");
   daemon->start();
   daemon->stop();
   prefill(daemon->database(), count, *parse_utc("2026-11-23T08:30:00Z"), *parse_utc("2026-11-24T09:00:00Z"));

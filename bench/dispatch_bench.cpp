@@ -4,7 +4,7 @@
 // state committed. The same dispatcher, store, gateway and transport as the
 // daemon; only the control socket is left out.
 //
-//   dispatch_bench [--reminders 100000] [--batch 500] [--in-flight 16]
+//   dispatch_bench [--reminders 100000] [--batch N (default: reminders.batch_size's)] [--in-flight 16]
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -30,7 +30,7 @@ using namespace paminna;
 
 int main(int argc, char** argv) {
   int count = 100000;
-  int batch = 500;
+  int batch = 0;
   std::size_t in_flight = 16;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--reminders") == 0) {
@@ -48,7 +48,10 @@ int main(int argc, char** argv) {
 
   auto config = embedded_defaults();
   config.office.phone = "040-34 10 00";
-  config.reminders.batch_size = batch;
+  if (batch > 0) {
+    config.reminders.batch_size = batch;
+  }
+  batch = config.reminders.batch_size;
   const Instant now = *parse_utc("2026-11-24T09:00:00Z");
   const Instant visit = *parse_utc("2026-11-25T09:00:00Z");
 

@@ -46,9 +46,8 @@ std::vector<BookingWarning> check_time(const OfficeContext& office, const store:
   store::BookingStore bookings(office.db);
   const Visit visit{b.id, b.start, std::chrono::minutes{b.minutes}};
   std::vector<Visit> same_staff;
-  // No visit is longer than kMaxMinutes, so one that starts more than that before ours cannot overlap it.
   for (const auto& other :
-       bookings.booked_for_staff(b.staff, b.start - std::chrono::minutes{kMaxMinutes}, b.start + visit.length)) {
+       bookings.booked_overlapping(b.staff, b.start, b.start + visit.length, std::chrono::minutes{kMaxMinutes})) {
     same_staff.push_back({other.id, other.start, std::chrono::minutes{other.minutes}});
   }
   auto checked = check_visit_time(visit, now, same_staff, VisitRules{office.config().bookings.warn_beyond_days}, zone);

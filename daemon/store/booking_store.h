@@ -52,9 +52,10 @@ class BookingStore {
   void update(const BookingRecord& booking);
   // Ordered by start time, then id.
   std::vector<BookingRecord> list(const BookingQuery& query);
-  // Booked (not cancelled or marked) visits of one staff member starting in
-  // [from, to): candidates for an overlap check.
-  std::vector<BookingRecord> booked_for_staff(const std::string& staff, Instant from, Instant to);
+  // Booked (not cancelled or marked) visits of one staff member that overlap
+  // [start, end). None is longer than `longest`, which bounds the index range
+  // to read; rows that end before `start` are left in SQLite, not built.
+  std::vector<BookingRecord> booked_overlapping(const std::string& staff, Instant start, Instant end, Duration longest);
 
  private:
   Database& db_;

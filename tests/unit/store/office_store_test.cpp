@@ -132,7 +132,33 @@ TEST_F(OfficeStoreTest, CancelledBookingsAreHiddenUnlessAsked) {
   day.include_cancelled = true;
   ASSERT_EQ(bookings.list(day).size(), 1U);
   EXPECT_EQ(bookings.list(day)[0].cancel_reason, "sick");
-  EXPECT_TRUE(bookings.booked_for_staff("AL", at("2026-11-24T00:00:00Z"), at("2026-11-25T00:00:00Z")).empty());
+  EXPECT_TRUE(
+      bookings.booked_overlapping("AL", at("2026-11-24T00:00:00Z"), at("2026-11-25T00:00:00Z"), hours{8}).empty());
+}
+
+// The overlap check of booking.add reads only the visits that overlap, not
+// every visit of the eight hours before (a busy day held 96).
+TEST_F(OfficeStoreTest, BookedOverlappingFindsExactlyTheVisitsThatOverlap) {
+  const auto a = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  const auto ends_at_start = add_booking(a, "AL", at("2026-11-24T08:00:00Z"));  // 08:00-09:00
+  const auto overlaps_start = add_booking(a, "AL", at("2026-11-24T08:30:00Z"));
+  const auto inside = add_booking(a, "AL", at("2026-11-24T09:15:00Z"));
+  add_booking(a, "AL", at("2026-11-24T10:00:00Z"));  // starts at our end
+  add_booking(a, "BK", at("2026-11-24T09:00:00Z"));  // another staff member
+  auto cancelled = *bookings.find(add_booking(a, "AL", at("2026-11-24T09:30:00Z")));
+  cancelled.status = BookingStatus::cancelled;
+  bookings.update(cancelled);
+  auto long_visit = *bookings.find(add_booking(a, "AL", at("2026-11-24T02:00:00Z")));
+  long_visit.minutes = 8 * 60;  // 02:00-10:00
+  bookings.update(long_visit);
+
+  std::vector<std::int64_t> ids;
+  for (const auto& b :
+       bookings.booked_overlapping("AL", at("2026-11-24T09:00:00Z"), at("2026-11-24T10:00:00Z"), hours{8})) {
+    ids.push_back(b.id);
+  }
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{long_visit.id, overlaps_start, inside}));
+  EXPECT_NE(ends_at_start, overlaps_start);
 }
 
 TEST_F(OfficeStoreTest, ReminderStateReadsNoneUntilRemindersExist) {  // R1

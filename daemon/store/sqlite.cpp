@@ -166,15 +166,13 @@ int Database::changes() const {
 }
 
 std::int64_t Database::size_bytes() {
-  auto& count = cached("PRAGMA page_count");
-  count.step();
-  const auto pages = count.int64(0);
-  count.reset();
-  auto& size = cached("PRAGMA page_size");
+  // The pragma functions, not `PRAGMA page_count`: SQLite prepares that
+  // statement again on every run.
+  auto& size = cached("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
   size.step();
-  const auto page_size = size.int64(0);
+  const auto bytes = size.int64(0);
   size.reset();
-  return pages * page_size;
+  return bytes;
 }
 
 void Database::begin_group() {

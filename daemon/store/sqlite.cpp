@@ -166,13 +166,15 @@ int Database::changes() const {
 }
 
 std::int64_t Database::size_bytes() {
-  // The pragma functions, not `PRAGMA page_count`: SQLite prepares that
-  // statement again on every run.
-  auto& size = cached("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()");
+  auto& count = cached("PRAGMA page_count");
+  count.step();
+  const auto pages = count.int64(0);
+  count.reset();
+  auto& size = cached("PRAGMA page_size");
   size.step();
-  const auto bytes = size.int64(0);
+  const auto page_size = size.int64(0);
   size.reset();
-  return bytes;
+  return pages * page_size;
 }
 
 void Database::begin_group() {

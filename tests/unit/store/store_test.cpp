@@ -9,7 +9,6 @@
 #include <map>
 #include <random>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "store/audit_store.h"
@@ -476,25 +475,6 @@ TEST_F(DatabaseTest, AWriterHeldElsewhereIsATransientError) {
 TEST_F(DatabaseTest, ReportsItsSizeAndPath) {
   EXPECT_GT(db_.size_bytes(), 0);
   EXPECT_EQ(db_.path(), db_path());
-}
-
-// `status` asks for the size on every call: `PRAGMA page_count` was parsed
-// again each time (8 % of a status call).
-TEST_F(DatabaseTest, TheSizeIsReadWithoutPreparingAgain) {
-  const auto first = db_.size_bytes();
-  db_.exec("CREATE TABLE grows (x TEXT); INSERT INTO grows VALUES (zeroblob(100000))");
-  EXPECT_GT(db_.size_bytes(), first);
-  for (int i = 0; i < 3; ++i) {
-    (void)db_.size_bytes();
-  }
-  int reprepared = 0;
-  for (sqlite3_stmt* s = sqlite3_next_stmt(db_.handle(), nullptr); s != nullptr;
-       s = sqlite3_next_stmt(db_.handle(), s)) {
-    if (std::string_view(sqlite3_sql(s)).find("page_count") != std::string_view::npos) {
-      reprepared += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_REPREPARE, 0);
-    }
-  }
-  EXPECT_LE(reprepared, 1);  // once for the new table, not once per call
 }
 
 TEST(StoreError, TransientOnlyForBusyAndLocked) {

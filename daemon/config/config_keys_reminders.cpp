@@ -82,7 +82,9 @@ const std::array kReminderKeys{
     // 30 us a reminder), which every control request waits behind, and a
     // crash resends each claimed reminder not yet answered as a possible
     // duplicate. 64 kept the socket's p99 during a 100,000-reminder dispatch
-    // at 7 ms instead of 26 ms, for 10 % of the rate (bench/README.md).
+    // at 8-9 ms instead of 26-29 ms, for 0-15 % of the rate; a request that
+    // hangs until its timeout idles a small round as long as a large one
+    // (bench/README.md).
     ConfigKey{
         "reminders.batch_size", "integer", "64", "",
         "Reminders claimed per round of the dispatcher; a crash may resend those of the round not yet answered.",

@@ -76,14 +76,18 @@ OpenedStore open_store(const fs::path& path, int busy_timeout_ms) {
     db.exec("PRAGMA foreign_keys = ON");
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
+    db.exec("SELECT count(*) FROM sqlite_schema");
+    // Migrations sort on disk: migration 8 rebuilds the indexes of every
+    // reminder, 145 MiB of memory for a million of them with temp_store in
+    // memory, 9 MiB without.
+    opened.migration = migrate(db);
     // Savepoint and statement journals (the group commit's savepoints, every
     // UPDATE with a trigger) in memory: on disk they spilled past 64 KiB into a
     // temporary file, 14 % of booking.add's time, and held page images with
-    // people's numbers in the temporary folder. A group's journal is a few
-    // hundred KiB at most.
+    // people's numbers in the temporary folder. A turn's journal is a few
+    // hundred KiB; the largest is the nightly retention purge's (26 MiB of
+    // memory for 300,000 bookings anonymised at once, against 8 MiB on disk).
     db.exec("PRAGMA temp_store = MEMORY");
-    db.exec("SELECT count(*) FROM sqlite_schema");
-    opened.migration = migrate(db);
   } catch (...) {
     umask(old_mask);
     throw;

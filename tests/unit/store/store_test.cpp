@@ -240,6 +240,30 @@ TEST_F(StoreTest, RemindersComeThroughTheRebuildOfMigration8) {
   check.reset();
 }
 
+// A row whose parent was deleted with foreign keys off would make the copy of
+// migration 8 fail with SQLite's bare "FOREIGN KEY constraint failed".
+TEST_F(StoreTest, AnUpgradeIsRefusedWithTheRowWhoseParentIsMissing) {
+  {
+    fs::create_directories(db_path().parent_path());
+    Database db(db_path(), {});
+    Transaction tx(db);
+    for (const auto& migration : migrations()) {
+      if (migration.version <= 7) {
+        db.exec(migration.sql);
+      }
+    }
+    db.exec("PRAGMA user_version = 7");
+    db.exec(
+        "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, reference, created_at, "
+        "updated_at) VALUES (5, 42, 'client:1', 'reminder', 'sent', 0, 0, 'pam-5', 0, 0)");
+    tx.commit();
+  }
+  const auto message = store_error_from([&] { (void)open_store(db_path(), 1000); });
+  EXPECT_THAT(message, HasSubstr("reminders row 5 refers to a missing bookings row"));
+  Database db(db_path(), {});
+  EXPECT_EQ(schema_version(db), 7);  // nothing half done
+}
+
 TEST_F(StoreTest, ADatabaseFromANewerPaminnaIsRefused) {
   {
     const auto opened = open_store(db_path(), 1000);

@@ -266,26 +266,6 @@ END;
 )sql"},
 };
 
-}  // namespace
-
-std::span<const Migration> migrations() {
-  return kMigrations;
-}
-
-int latest_schema_version() {
-  return kMigrations.back().version;
-}
-
-int schema_version(Database& db) {
-  auto& stmt = db.cached("PRAGMA user_version");
-  stmt.step();
-  const auto version = static_cast<int>(stmt.int64(0));
-  stmt.reset();
-  return version;
-}
-
-namespace {
-
 // A migration that copies a table (8) fails on a row whose parent is gone,
 // which only an edit made with foreign keys off can leave behind. SQLite
 // would say only "FOREIGN KEY constraint failed"; this says where.
@@ -305,6 +285,22 @@ void refuse_broken_references(Database& db) {
 }
 
 }  // namespace
+
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return kMigrations.back().version;
+}
+
+int schema_version(Database& db) {
+  auto& stmt = db.cached("PRAGMA user_version");
+  stmt.step();
+  const auto version = static_cast<int>(stmt.int64(0));
+  stmt.reset();
+  return version;
+}
 
 MigrationReport migrate(Database& db) {
   const int from = schema_version(db);

@@ -54,6 +54,22 @@ std::int64_t count_rows(Database& db, const std::string& table) {
 class StoreTest : public ::testing::Test {
  protected:
   fs::path db_path() const { return dir_ / "state" / "paminna.db"; }
+  // The file an older paminna left behind: schema `version`, then `rows`.
+  void write_at_version(int version, const std::string& rows = "") const {
+    fs::create_directories(db_path().parent_path());
+    Database db(db_path(), {});
+    Transaction tx(db);
+    for (const auto& migration : migrations()) {
+      if (migration.version <= version) {
+        db.exec(migration.sql);
+      }
+    }
+    db.exec("PRAGMA user_version = " + std::to_string(version));
+    if (!rows.empty()) {
+      db.exec(rows);
+    }
+    tx.commit();
+  }
 
   test::TempDir dir_;
 };
@@ -148,14 +164,7 @@ TEST_F(StoreTest, ReopeningIsIdempotentAndKeepsTheData) {
 
 TEST_F(StoreTest, AnOlderDatabaseIsMigratedForward) {
   // A database at version 1 (the first release) gets every later migration.
-  {
-    fs::create_directories(db_path().parent_path());
-    Database db(db_path(), {});
-    Transaction tx(db);
-    db.exec(migrations().front().sql);
-    db.exec("PRAGMA user_version = 1");
-    tx.commit();
-  }
+  write_at_version(1);
   const auto opened = open_store(db_path(), 1000);
   EXPECT_EQ(opened.migration.from, 1);
   EXPECT_EQ(opened.migration.to, latest_schema_version());
@@ -179,31 +188,20 @@ TEST_F(StoreTest, RemindersComeThroughTheRebuildOfMigration8) {
     s.reset();
     return rows;
   };
+  write_at_version(
+      7,
+      "INSERT INTO clients(id, ref, phone, language, created_at, last_contact_at) "
+      "VALUES (1, 'K-1', '+46701234567', 'sv', 0, 0); "
+      "INSERT INTO bookings(id, client_id, staff, start_utc, minutes, place, status, created_at, updated_at) "
+      "VALUES (1, 1, 'AL', 2000, 60, 'office', 'booked', 0, 0), (2, 1, 'AL', 9000, 60, 'office', 'booked', 0, 0); "
+      "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, attempts, reference, "
+      "provider_id, reason, possible_duplicate, created_at, updated_at, sent_at) VALUES "
+      "(3, 1, 'client:1', 'reminder', 'sent', 1000, 2000, 1, 'pam-3', 'p-1', NULL, 0, 10, 20, 1000), "
+      "(7, 1, 'guardian:2', 'moved', 'retry', 1500, 2000, 2, 'pam-7', NULL, 'busy', 1, 10, 30, NULL), "
+      "(9, 2, 'client:1', 'reminder', 'scheduled', 8000, 9000, 0, 'pam-9', NULL, NULL, 0, 10, 10, NULL)");
   std::vector<std::string> before;
   {
-    fs::create_directories(db_path().parent_path());
     Database db(db_path(), {});
-    db.exec("PRAGMA foreign_keys = ON");
-    Transaction tx(db);
-    for (const auto& migration : migrations()) {
-      if (migration.version <= 7) {
-        db.exec(migration.sql);
-      }
-    }
-    db.exec("PRAGMA user_version = 7");
-    db.exec(
-        "INSERT INTO clients(id, ref, phone, language, created_at, last_contact_at) "
-        "VALUES (1, 'K-1', '+46701234567', 'sv', 0, 0)");
-    db.exec(
-        "INSERT INTO bookings(id, client_id, staff, start_utc, minutes, place, status, created_at, updated_at) "
-        "VALUES (1, 1, 'AL', 2000, 60, 'office', 'booked', 0, 0), (2, 1, 'AL', 9000, 60, 'office', 'booked', 0, 0)");
-    db.exec(
-        "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, attempts, reference, "
-        "provider_id, reason, possible_duplicate, created_at, updated_at, sent_at) VALUES "
-        "(3, 1, 'client:1', 'reminder', 'sent', 1000, 2000, 1, 'pam-3', 'p-1', NULL, 0, 10, 20, 1000), "
-        "(7, 1, 'guardian:2', 'moved', 'retry', 1500, 2000, 2, 'pam-7', NULL, 'busy', 1, 10, 30, NULL), "
-        "(9, 2, 'client:1', 'reminder', 'scheduled', 8000, 9000, 0, 'pam-9', NULL, NULL, 0, 10, 10, NULL)");
-    tx.commit();
     before = rows_of(db);
   }
   const auto opened = open_store(db_path(), 1000);
@@ -243,21 +241,9 @@ TEST_F(StoreTest, RemindersComeThroughTheRebuildOfMigration8) {
 // A row whose parent was deleted with foreign keys off would make the copy of
 // migration 8 fail with SQLite's bare "FOREIGN KEY constraint failed".
 TEST_F(StoreTest, AnUpgradeIsRefusedWithTheRowWhoseParentIsMissing) {
-  {
-    fs::create_directories(db_path().parent_path());
-    Database db(db_path(), {});
-    Transaction tx(db);
-    for (const auto& migration : migrations()) {
-      if (migration.version <= 7) {
-        db.exec(migration.sql);
-      }
-    }
-    db.exec("PRAGMA user_version = 7");
-    db.exec(
-        "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, reference, created_at, "
-        "updated_at) VALUES (5, 42, 'client:1', 'reminder', 'sent', 0, 0, 'pam-5', 0, 0)");
-    tx.commit();
-  }
+  write_at_version(7,  // foreign keys off, as SQLite opens by default
+                   "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, reference, "
+                   "created_at, updated_at) VALUES (5, 42, 'client:1', 'reminder', 'sent', 0, 0, 'pam-5', 0, 0)");
   const auto message = store_error_from([&] { (void)open_store(db_path(), 1000); });
   EXPECT_THAT(message, HasSubstr("reminders row 5 refers to a missing bookings row"));
   Database db(db_path(), {});

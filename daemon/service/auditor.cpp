@@ -18,8 +18,10 @@ void Auditor::record(const control::CallContext& context, const std::string& act
     entry.detail = detail.dump();
   }
   store_.record(entry);
-  log::event(log::Event::CONTROL_CHANGE, "action={} subject={} uid={} actor={}", action, subject,
-             context.peer_uid ? std::to_string(*context.peer_uid) : "-", context.actor.value_or("-"));
+  db_.after_commit([action, subject, uid = context.peer_uid ? std::to_string(*context.peer_uid) : "-",
+                    actor = context.actor.value_or("-")] {
+    log::event(log::Event::CONTROL_CHANGE, "action={} subject={} uid={} actor={}", action, subject, uid, actor);
+  });
 }
 
 }  // namespace paminna

@@ -14,13 +14,15 @@ namespace paminna {
 
 class Auditor {
  public:
-  Auditor(store::Database& db, const Clock& clock) : store_(db), clock_(clock) {}
-  // detail must hold no phone number, name or message text.
+  Auditor(store::Database& db, const Clock& clock) : db_(db), store_(db), clock_(clock) {}
+  // detail must hold no phone number, name or message text. The log line
+  // waits for the change's commit: a change that is undone was not made.
   void record(const control::CallContext& context, const std::string& action, const std::string& subject,
               const nlohmann::json& detail = nullptr);
   store::AuditStore& store() { return store_; }
 
  private:
+  store::Database& db_;
   store::AuditStore store_;
   const Clock& clock_;
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 namespace paminna::store {
@@ -192,6 +193,7 @@ void Database::end_group() {
     return;
   }
   if (sqlite3_get_autocommit(db_) != 0) {
+    after_commit_.clear();
     throw StoreError("commit the changes of this turn", SQLITE_ABORT,
                      "an error in one of them made SQLite roll them all back");
   }
@@ -206,9 +208,11 @@ void Database::end_group() {
     rollback_if_open();
     throw;
   }
+  run_after_commit();
 }
 
 void Database::rollback_if_open() noexcept {
+  after_commit_.clear();
   if (sqlite3_get_autocommit(db_) != 0) {
     return;  // SQLite rolled back already (SQLITE_FULL, IOERR)
   }
@@ -223,11 +227,29 @@ bool Database::take_group_change() {
   return std::exchange(group_change_, false);
 }
 
+void Database::after_commit(std::function<void()> action) {
+  if (sqlite3_get_autocommit(db_) != 0) {
+    action();
+    return;
+  }
+  after_commit_.push_back(std::move(action));
+}
+
+void Database::run_after_commit() noexcept {
+  for (auto& action : std::exchange(after_commit_, {})) {
+    try {
+      action();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the commit stands; see after_commit()
+    }
+  }
+}
+
 // Transaction control goes through cached statements: sqlite3_exec parses the
 // text on every call, which was a tenth of a `status` call.
 Transaction::Transaction(Database& db) : db_(db) {
   if (db_.group_ != Database::Group::open) {
     db_.cached("BEGIN IMMEDIATE").run();  // in a group, on failure this change fails alone and the group stays empty
+    db_.after_commit_.clear();            // left by a transaction that SQLite rolled back on its own
     if (db_.group_ == Database::Group::off) {
       return;
     }
@@ -236,6 +258,7 @@ Transaction::Transaction(Database& db) : db_(db) {
     throw StoreError("join the changes of this turn", SQLITE_ABORT,
                      "an earlier change failed and the changes of this turn are being undone");
   }
+  after_commit_mark_ = db_.after_commit_.size();
   db_.cached("SAVEPOINT change").run();
   savepoint_ = true;
 }
@@ -248,6 +271,7 @@ Transaction::~Transaction() {
     db_.rollback_if_open();
     return;
   }
+  db_.after_commit_.resize(std::min(after_commit_mark_, db_.after_commit_.size()));
   try {
     db_.cached("ROLLBACK TO change").run();
     db_.cached("RELEASE change").run();
@@ -263,6 +287,7 @@ void Transaction::commit() {
     db_.group_change_ = true;
   } else {
     db_.cached("COMMIT").run();
+    db_.run_after_commit();
   }
   done_ = true;
 }
@@ -284,6 +309,7 @@ ReadSnapshot::~ReadSnapshot() {
   if (open_ && sqlite3_get_autocommit(db_.handle()) == 0) {
     try {
       db_.cached("COMMIT").run();
+      db_.run_after_commit();
     } catch (const StoreError&) {
       // Nothing was written, so nothing is lost; but left open, the read
       // transaction would make every later BEGIN IMMEDIATE fail.

@@ -10,12 +10,14 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace paminna::store {
 
@@ -102,8 +104,17 @@ class Database {
   // ROLLBACK of the open transaction, if SQLite has not rolled it back itself.
   void rollback_if_open() noexcept;
 
+  // Runs `action` once what is being written now is on disk: at once outside
+  // a transaction, else after the COMMIT that keeps it (in a group, the
+  // group's); never if that change is undone. For what must not be said
+  // before it is true, like the audit's log line of a change. An action must
+  // not throw; one that does is skipped so the others still run.
+  void after_commit(std::function<void()> action);
+
  private:
   friend class Transaction;
+  friend class ReadSnapshot;
+  void run_after_commit() noexcept;
   enum class Group { off, collecting, open };
 
   std::filesystem::path path_;
@@ -111,7 +122,8 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   Group group_ = Group::off;
   bool group_change_ = false;
-  bool group_broken_ = false;  // a change could not be undone: the whole group must go
+  bool group_broken_ = false;                        // a change could not be undone: the whole group must go
+  std::vector<std::function<void()>> after_commit_;  // of the open transaction, in order
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.
@@ -130,6 +142,7 @@ class Transaction {
   Database& db_;
   bool savepoint_ = false;
   bool done_ = false;
+  std::size_t after_commit_mark_ = 0;  // the actions before this one belong to earlier changes
 };
 
 // A read transaction (BEGIN DEFERRED) around several reads: they see one

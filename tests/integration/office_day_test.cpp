@@ -126,6 +126,8 @@ TEST_F(OfficeDay, FromFirstCallToAudit) {
   EXPECT_EQ(booking_audit[0]["action"], "booking.cancel");
   const auto table = ok({"audit", "list", "--limit", "5"});
   EXPECT_THAT(table, HasSubstr("booking.cancel"));
+  // Operations see each change in the log too, once it is committed (and with ids only).
+  EXPECT_THAT(daemon.log(), HasSubstr("CONTROL_CHANGE action=booking.cancel subject=booking:" + second_id + " "));
   const auto everything = ok({"--json", "audit", "list"}) + daemon.log();
   for (const char* secret : {"+46701234567", "123 45 67", "0709876543", "+46709876543", "barnet sjukt"}) {
     EXPECT_THAT(everything, Not(HasSubstr(secret))) << "leaked: " << secret;

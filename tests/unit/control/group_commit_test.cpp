@@ -32,6 +32,7 @@ class GroupCommitTest : public ::testing::Test {
       p.finish();
       store::Transaction tx(db_);
       db_.cached("INSERT INTO notes(text) VALUES (?1)").bind(1, text).run();
+      db_.after_commit([this, text] { said_.push_back(text); });  // what the audit's log line does
       if (text == "refused") {
         throw RpcError::conflict("refused after writing");
       }
@@ -103,6 +104,7 @@ class GroupCommitTest : public ::testing::Test {
   std::vector<json> sent_;
   int after_change_ = 0;
   int alone_saw_ = -1;
+  std::vector<std::string> said_;  // what was said after a commit
 };
 
 TEST_F(GroupCommitTest, ChangesOfATurnAreAnsweredOnlyOnceTheyAreCommittedTogether) {
@@ -113,7 +115,9 @@ TEST_F(GroupCommitTest, ChangesOfATurnAreAnsweredOnlyOnceTheyAreCommittedTogethe
   EXPECT_TRUE(sent_.empty()) << "no answer before the commit";
   EXPECT_EQ(count_from_outside(), 0);
   EXPECT_EQ(after_change_, 0);
+  EXPECT_TRUE(said_.empty()) << "nothing said before the commit";
   table_.end_turn();
+  EXPECT_THAT(said_, ::testing::ElementsAre("a", "b", "c"));
   ASSERT_EQ(sent_.size(), 3U);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(sent_[i].at("id"), i + 1) << "answers keep the order of the requests";
@@ -136,6 +140,7 @@ TEST_F(GroupCommitTest, ARefusedChangeIsUndoneAloneAndTheOthersStay) {
   EXPECT_EQ(sent_[2].at("error").at("code"), error_code::store_unavailable);
   EXPECT_TRUE(sent_[3].contains("result"));
   EXPECT_EQ(count_from_outside(), 2);
+  EXPECT_THAT(said_, ::testing::ElementsAre("a", "d")) << "the undone change is not said to be made";
 }
 
 TEST_F(GroupCommitTest, WhenTheSharedTransactionIsLostEveryChangeInItIsAnsweredWithAnError) {
@@ -143,6 +148,7 @@ TEST_F(GroupCommitTest, WhenTheSharedTransactionIsLostEveryChangeInItIsAnsweredW
   table_.on_store_error([&store_errors] { ++store_errors; });
   lose_the_group("note.crash");
   EXPECT_EQ(count_from_outside(), 0);
+  EXPECT_TRUE(said_.empty());
   EXPECT_GE(store_errors, 1);
   EXPECT_EQ(table_.stats().at("note.add").errors, 2U);
 
@@ -154,11 +160,13 @@ TEST_F(GroupCommitTest, WhenTheSharedTransactionIsLostEveryChangeInItIsAnsweredW
   ASSERT_EQ(sent_.size(), 1U);
   EXPECT_TRUE(sent_[0].contains("result"));
   EXPECT_EQ(count_from_outside(), 1);
+  EXPECT_THAT(said_, ::testing::ElementsAre("d")) << "nothing of the lost turn is said later";
 }
 
 TEST_F(GroupCommitTest, AChangeThatCannotBeUndoneAloneTakesTheWholeGroupWithIt) {
   lose_the_group("note.stuck");
   EXPECT_EQ(count_from_outside(), 0) << "half of note.stuck must not reach the disk";
+  EXPECT_TRUE(said_.empty());
 }
 
 TEST_F(GroupCommitTest, AnAsyncMethodCannotJoinAGroup) {
@@ -203,6 +211,32 @@ TEST_F(GroupCommitTest, WithoutATurnEachChangeCommitsOnItsOwn) {
   ASSERT_EQ(sent_.size(), 1U);
   EXPECT_EQ(count_from_outside(), 1);
   EXPECT_EQ(after_change_, 1);
+  EXPECT_THAT(said_, ::testing::ElementsAre("a"));
+  call(2, "note.add", {{"text", "refused"}});
+  EXPECT_THAT(said_, ::testing::ElementsAre("a"));
+}
+
+TEST_F(GroupCommitTest, OutsideATransactionWhatIsWrittenIsOnDiskSoItIsSaidAtOnce) {
+  db_.cached("INSERT INTO notes(text) VALUES ('x')").run();
+  db_.after_commit([this] { said_.emplace_back("x"); });
+  EXPECT_THAT(said_, ::testing::ElementsAre("x"));
+}
+
+TEST_F(GroupCommitTest, AFailedCommitSaysNothingAndTheNextTransactionStartsClean) {
+  {
+    store::Transaction tx(db_);
+    db_.cached("INSERT INTO notes(text) VALUES ('lost')").run();
+    db_.after_commit([this] { said_.emplace_back("lost"); });
+    db_.exec("ROLLBACK");  // what SQLite does on its own after an I/O error
+    EXPECT_THROW(tx.commit(), store::StoreError);
+  }
+  {
+    store::Transaction tx(db_);
+    db_.cached("INSERT INTO notes(text) VALUES ('kept')").run();
+    db_.after_commit([this] { said_.emplace_back("kept"); });
+    tx.commit();
+  }
+  EXPECT_THAT(said_, ::testing::ElementsAre("kept"));
 }
 
 }  // namespace

@@ -6,7 +6,10 @@
 // change says so and leaves no trace, every acknowledged change survives a
 // kill -9, every reminder goes out exactly once when the database is back
 // (none lost, none sent twice, none left `sending`), and the file passes
-// PRAGMA integrity_check. Exits non-zero on the first broken invariant.
+// PRAGMA integrity_check. Last, a stop while the answers cannot be written
+// back: each unwritten outcome is named, and the next start resends exactly
+// those reminders, marked as possible duplicates. Exits non-zero on the first
+// broken invariant.
 //
 //   disk_campaign [--clients 40] [--rounds 3]
 #include <signal.h>
@@ -304,11 +307,67 @@ int main(int argc, char** argv) {
   // The clock goes on from where it was, as the wall clock would.
   daemon.set_fake_clock(date::format("%FT%TZ", *parse_utc("2026-11-23T08:00:00Z") + elapsed));
   daemon.start();
-  daemon.advance(1h);
+  advance(1h);
   if (count_in_log(daemon, "REMINDER_RECOVERED") != 0 ||
       static_cast<long>(gateway.server().request_count()) != reminders) {
     broken("the restart found reminders to resend");
   }
+
+  // 6. Stopped while the answers cannot be written back: stop() tries once
+  //    more, names each outcome it could not write, and the next start
+  //    resends exactly the reminders still `sending`, as possible duplicates
+  //    (README's promise), and loses none.
+  const int late = std::min(clients, 8);  // at most max_in_flight: all leave before the stop
+  const auto late_count = static_cast<std::size_t>(late);
+  for (int i = 1; i <= late; ++i) {
+    char at[32];
+    std::snprintf(at, sizeof at, "2026-12-02 10:%02d", i);  // Wednesday: due Tuesday 10:00 (R1)
+    expect_result(daemon.call("booking.add", {{"client", "K-" + std::to_string(i)}, {"at", at}, {"staff", "AL"}}),
+                  "booking.add before the stop");
+    ++reminders;
+  }
+  const auto requests_before_stop = gateway.server().request_count();
+  const auto tuesday = std::chrono::duration_cast<std::chrono::seconds>(*parse_utc("2026-12-01T09:01:00Z") -
+                                                                        *parse_utc("2026-11-23T08:00:00Z"));
+  gateway.hold();
+  advance(tuesday - elapsed);
+  if (!eventually([&] { return gateway.server().request_count() > requests_before_stop; })) {
+    broken("6: the reminders due on Tuesday did not leave");
+  }
+  holder.lock();
+  gateway.release();
+  if (!eventually([&] { return gateway.server().request_count() == requests_before_stop + late_count; }) ||
+      !daemon.wait_for_log("what=reminder-outcomes")) {
+    broken("6: the answers did not arrive, or writing them back did not fail");
+  }
+  if (daemon.stop() != 0) {
+    broken("6: the daemon did not stop cleanly while the database was locked");
+  }
+  holder.unlock();
+  const auto unwritten = count_in_log(daemon, "what=reminder-outcome-unwritten");
+  if (unwritten < 1 || unwritten > late) {
+    broken("6: " + std::to_string(unwritten) + " outcome-unwritten lines at the stop for " + std::to_string(late) +
+           " answers");
+  }
+  if (scalar(daemon.database(), "SELECT count(*) FROM reminders WHERE state = 'sending'") != late) {
+    broken("6: the reminders whose answers were not written are not all `sending`");
+  }
+  daemon.set_fake_clock(date::format("%FT%TZ", *parse_utc("2026-11-23T08:00:00Z") + elapsed));
+  daemon.start();
+  advance(1min);
+  if (!eventually([&] { return sent(daemon) == reminders; })) {
+    broken("6: " + std::to_string(sent(daemon)) + " of " + std::to_string(reminders) + " sent after the restart");
+  }
+  if (count_in_log(daemon, "REMINDER_RECOVERED") != late ||
+      gateway.server().request_count() != requests_before_stop + 2 * late_count ||
+      daemon.result("status")["reminders"]["possible_duplicates"] != late) {
+    broken("6: expected " + std::to_string(late) +
+           " reminders recovered and resent once each as possible duplicates; " +
+           std::to_string(count_in_log(daemon, "REMINDER_RECOVERED")) + " recovered, " +
+           std::to_string(gateway.server().request_count() - requests_before_stop) + " requests");
+  }
+  std::printf("6. stopped while locked: %ld outcomes named unwritten, %d resent as possible duplicates\n", unwritten,
+              late);
   daemon.stop();
   std::printf("disk_campaign OK: clients=%zu reminders=%ld requests=%zu store_errors=%ld\n", acknowledged.size(),
               reminders, gateway.server().request_count(), count_in_log(daemon, "STORE_ERROR"));

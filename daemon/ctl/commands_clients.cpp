@@ -147,7 +147,7 @@ void add_client_fields(CLI::App* cmd, ClientOptions& o) {
   cmd->add_flag("--not-minor", o.not_minor, "Not a child under 15")->excludes(minor);
   auto* prot = cmd->add_flag("--protected", o.protected_identity, "Protected identity (skyddad identitet)");
   cmd->add_flag("--not-protected", o.not_protected, "Not protected identity")->excludes(prot);
-  cmd->add_flag("--reveal", o.reveal, "Show full phone numbers and protected names");
+  cmd->add_flag("--reveal", o.reveal, "Show full phone numbers and protected names (staff group only)");
 }
 
 }  // namespace
@@ -168,7 +168,7 @@ void add_client_commands(CLI::App& app, Runner& run) {
     auto o = std::make_shared<ClientOptions>();
     auto* cmd = client->add_subcommand("show", "Show a client, guardians and consent (numbers masked)");
     cmd->add_option("ref", o->ref, "Case reference")->required();
-    cmd->add_flag("--reveal", o->reveal, "Show full phone numbers and protected names");
+    cmd->add_flag("--reveal", o->reveal, "Show full phone numbers and protected names (staff group only)");
     cmd->callback([&run, o] {
       run = [o](CommandContext& c) { return call_and_print(c, "client.show", client_params(*o), print_client); };
     });
@@ -202,7 +202,7 @@ void add_client_commands(CLI::App& app, Runner& run) {
     cmd->add_option("--phone", o->phone, "The guardian's mobile number")->required();
     cmd->add_option("--lang", o->lang, "sv, en or ar (default: the child's)")->check(CLI::IsMember({"sv", "en", "ar"}));
     cmd->add_option("--name", o->name, "Display name (optional)");
-    cmd->add_flag("--reveal", o->reveal, "Show full phone numbers");
+    cmd->add_flag("--reveal", o->reveal, "Show full phone numbers (staff group only)");
     cmd->callback([&run, o] {
       run = [o](CommandContext& c) {
         auto params = client_params(*o);

@@ -1,7 +1,4 @@
 // voicemail.add/rescan, callback.list/show/take/attempt/close/summary, contact.open (R5, R8).
-#include <grp.h>
-#include <pwd.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -99,14 +96,6 @@ json task_view(CallbackService& service, const store::TaskRecord& t, bool reveal
   return view;
 }
 
-bool reveal_or_throw(CallbackService& service, const CallContext& who, Params& p) {
-  const bool reveal = p.optional_bool("reveal", false);
-  if (reveal && !may_reveal(who, service.config().daemon.socket_group)) {
-    throw RpcError(control::error_code::permission_denied, "reveal: full numbers are shown only to the staff group");
-  }
-  return reveal;
-}
-
 json summary_json(const CallbackSummary& s) {
   return json{{"open", s.open},         {"due_today", s.due_today},
               {"overdue", s.overdue},   {"letters_due", s.letters_due},
@@ -114,37 +103,6 @@ json summary_json(const CallbackSummary& s) {
 }
 
 }  // namespace
-
-bool may_reveal(const CallContext& who, const std::string& socket_group) {
-  if (!who.peer_uid) {
-    return false;
-  }
-  if (*who.peer_uid == 0) {
-    return true;
-  }
-  gid_t wanted = getegid();
-  if (!socket_group.empty()) {
-    const group* g = getgrnam(socket_group.c_str());
-    if (g == nullptr) {
-      return false;
-    }
-    wanted = g->gr_gid;
-  }
-  const passwd* pw = getpwuid(*who.peer_uid);
-  if (pw == nullptr) {
-    return false;
-  }
-  int count = 64;
-  std::vector<gid_t> groups(static_cast<std::size_t>(count));
-  if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &count) < 0) {
-    groups.resize(static_cast<std::size_t>(count));
-    if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &count) < 0) {
-      return false;
-    }
-  }
-  groups.resize(static_cast<std::size_t>(count));
-  return std::find(groups.begin(), groups.end(), wanted) != groups.end();
-}
 
 void register_callback_methods(control::MethodTable& m, const std::shared_ptr<CallbackService>& callbacks) {
   m.add(
@@ -214,7 +172,7 @@ void register_callback_methods(control::MethodTable& m, const std::shared_ptr<Ca
   m.add("callback.list", {"Open tasks, overdue first then by deadline (numbers masked unless reveal).", false},
         [callbacks](const CallContext& who, const json& params) {
           Params p(params);
-          const bool reveal = reveal_or_throw(*callbacks, who, p);
+          const bool reveal = office::reveal_or_throw(p, who, callbacks->config().daemon.socket_group);
           const bool all = p.optional_bool("all", false);
           p.finish();
           const auto now = callbacks->now();
@@ -243,7 +201,7 @@ void register_callback_methods(control::MethodTable& m, const std::shared_ptr<Ca
         [callbacks](const CallContext& who, const json& params) {
           Params p(params);
           const auto id = p.required_int("id", 1, kMaxId);
-          const bool reveal = reveal_or_throw(*callbacks, who, p);
+          const bool reveal = office::reveal_or_throw(p, who, callbacks->config().daemon.socket_group);
           p.finish();
           auto task = callbacks->store().find_task(id);
           if (!task) {

@@ -133,10 +133,6 @@ std::string task_key(std::int64_t id);  // "callback:42"
 // voicemail.add, voicemail.rescan, callback.list/show/take/attempt/close/summary, contact.open.
 void register_callback_methods(control::MethodTable& methods, const std::shared_ptr<CallbackService>& callbacks);
 
-// May this peer see full numbers? uid 0, or a member of daemon.socket_group
-// (the daemon's own group when empty), by getgrouplist.
-bool may_reveal(const control::CallContext& who, const std::string& socket_group);
-
 // Builds the service, registers its methods, starts it, re-plans on reload,
 // and listens to the phone service: whenever it recomputes (an absence starts
 // or is entered), owners absent now hand their tasks back to the group.

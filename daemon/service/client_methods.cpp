@@ -174,7 +174,7 @@ void register_client_methods(const OfficeContext& office) {
           Params p(params);
           const auto ref = required_ref(p, "client");
           const auto fields = read_fields(p, office, local_date(zone, now));
-          const bool reveal = p.optional_bool("reveal", false);
+          const bool reveal = reveal_or_throw(p, context, office.config().daemon.socket_group);
           p.finish();
 
           store::Transaction tx(office.db);
@@ -212,10 +212,10 @@ void register_client_methods(const OfficeContext& office) {
         });
 
   m.add("client.show", {"A client with guardians and consent (phone masked unless reveal).", false},
-        [office](const CallContext&, const json& params) {
+        [office](const CallContext& context, const json& params) {
           Params p(params);
           const auto ref = required_ref(p, "client");
-          const bool reveal = p.optional_bool("reveal", false);
+          const bool reveal = reveal_or_throw(p, context, office.config().daemon.socket_group);
           p.finish();
           store::ClientStore clients(office.db);
           const auto client = require_client(clients, ref);
@@ -231,7 +231,7 @@ void register_client_methods(const OfficeContext& office) {
           const auto ref = required_ref(p, "client");
           const auto fields = read_fields(p, office, local_date(zone, now));
           const auto status = p.optional_enum("status", {"open", "closed"});
-          const bool reveal = p.optional_bool("reveal", false);
+          const bool reveal = reveal_or_throw(p, context, office.config().daemon.socket_group);
           p.finish();
 
           store::Transaction tx(office.db);
@@ -282,7 +282,7 @@ void register_client_methods(const OfficeContext& office) {
           const auto phone_text = p.required_string("phone", kMaxPhoneText);
           const auto language = optional_language(p, "lang");
           const auto name = p.optional_string("name", kMaxName);
-          const bool reveal = p.optional_bool("reveal", false);
+          const bool reveal = reveal_or_throw(p, context, office.config().daemon.socket_group);
           p.finish();
           const auto phone = mobile_or_throw("phone", phone_text, office.config().office.region);
 

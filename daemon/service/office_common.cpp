@@ -1,5 +1,9 @@
 #include "service/office_common.h"
 
+#include <grp.h>
+#include <pwd.h>
+#include <unistd.h>
+
 #include "service/reminder_view.h"
 #include "store/reminder_store.h"
 
@@ -94,6 +98,46 @@ std::string subject(const store::ClientRecord& client) {
 }
 std::string subject(const store::BookingRecord& booking) {
   return fmt::format("booking:{}", booking.id);
+}
+
+bool may_reveal(const control::CallContext& who, const std::string& socket_group) {
+  if (!who.peer_uid) {
+    return false;
+  }
+  if (*who.peer_uid == 0) {
+    return true;
+  }
+  gid_t wanted = getegid();
+  if (!socket_group.empty()) {
+    const group* g = getgrnam(socket_group.c_str());
+    if (g == nullptr) {
+      return false;
+    }
+    wanted = g->gr_gid;
+  }
+  const passwd* pw = getpwuid(*who.peer_uid);
+  if (pw == nullptr) {
+    return false;
+  }
+  int count = 64;
+  std::vector<gid_t> groups(static_cast<std::size_t>(count));
+  if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &count) < 0) {
+    groups.resize(static_cast<std::size_t>(count));
+    if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &count) < 0) {
+      return false;
+    }
+  }
+  groups.resize(static_cast<std::size_t>(count));
+  return std::find(groups.begin(), groups.end(), wanted) != groups.end();
+}
+
+bool reveal_or_throw(control::Params& p, const control::CallContext& who, const std::string& socket_group) {
+  const bool reveal = p.optional_bool("reveal", false);
+  if (reveal && !may_reveal(who, socket_group)) {
+    throw control::RpcError(control::error_code::permission_denied,
+                            "reveal: full numbers and names are shown only to the staff group");
+  }
+  return reveal;
 }
 
 json phone_view(const std::optional<std::string>& e164, bool reveal) {

@@ -1,5 +1,7 @@
 // The office's methods driven through the MethodTable with a real SQLite file
 // and a fake clock; no socket (style.md §1).
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -43,10 +45,12 @@ class OfficeMethodsTest : public ::testing::Test {
     schedule_retention(office);
   }
 
-  Reply call(const std::string& method, json params, std::optional<std::string> actor = "AL") {
+  // By default the peer is this test's user, who is in the daemon's own group (the staff group by default).
+  Reply call(const std::string& method, json params, std::optional<std::string> actor = "AL",
+             uid_t peer = ::geteuid()) {
     const json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", std::move(params)}};
     std::string line;
-    control::CallContext context{1000, 42, std::move(actor)};
+    control::CallContext context{peer, 42, std::move(actor)};
     methods.dispatch(context, request.dump(), [&](std::string reply) { line = std::move(reply); });
     const auto response = json::parse(line);
     Reply reply;
@@ -82,6 +86,23 @@ TEST_F(OfficeMethodsTest, ClientAddMasksThePhoneUnlessRevealed) {
   EXPECT_TRUE(added["created"].get<bool>());
   EXPECT_EQ(added["client"]["phone"], "+46 70 *** ** 67");
   EXPECT_EQ(ok("client.show", {{"client", "K-2026-0042"}, {"reveal", true}})["client"]["phone"], "+46701234567");
+}
+
+TEST_F(OfficeMethodsTest, OnlyTheStaffGroupMayRevealAClientsNumberOrName) {
+  ok("client.add", {{"client", "K-2026-0042"}, {"phone", "070-123 45 67"}, {"name", "Sara S"}, {"protected", true}});
+  constexpr uid_t kStranger = 4'000'000'000U;  // no such user, so in no group
+  for (const char* method : {"client.show", "client.update"}) {
+    const auto denied = call(method, {{"client", "K-2026-0042"}, {"reveal", true}}, "AL", kStranger);
+    EXPECT_EQ(denied.code, control::error_code::permission_denied) << method;
+    EXPECT_THAT(denied.message, HasSubstr("staff group")) << method;
+  }
+  const auto add =
+      call("client.add", {{"client", "K-2026-0099"}, {"phone", "070-123 45 68"}, {"reveal", true}}, "AL", kStranger);
+  EXPECT_EQ(add.code, control::error_code::permission_denied);
+  EXPECT_EQ(call("client.show", {{"client", "K-2026-0099"}}).code, control::error_code::not_found)
+      << "a refused add leaves nothing";
+  const auto masked = call("client.show", {{"client", "K-2026-0042"}}, "AL", kStranger);
+  EXPECT_EQ(masked.result["client"]["phone"], "+46 70 *** ** 67") << "without reveal, anyone on the socket may look";
 }
 
 TEST_F(OfficeMethodsTest, ProtectedIdentityHidesTheNameUnlessRevealed) {
@@ -284,7 +305,7 @@ TEST_F(OfficeMethodsTest, AuditTrailHoldsIdsNotPersonalData) {
   ASSERT_EQ(all.size(), 4U);
   EXPECT_EQ(all[0]["action"], "client.update");  // newest first
   EXPECT_EQ(all[0]["actor"], "AL");
-  EXPECT_EQ(all[0]["uid"], 1000);
+  EXPECT_EQ(all[0]["uid"], ::geteuid());
   EXPECT_EQ(all[0]["detail"]["fields"], json::array({"name"}));
   const auto text = all.dump();
   EXPECT_THAT(text, ::testing::Not(HasSubstr("Anna")));

@@ -139,6 +139,7 @@ Database::~Database() {
 }
 
 void Database::exec(std::string_view sql) {
+  ++execs_;  // may change the schema, which no change counter sees (size_bytes)
   char* message = nullptr;
   const std::string text(sql);
   const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
@@ -166,7 +167,14 @@ int Database::changes() const {
   return sqlite3_changes(db_);
 }
 
+// The file grows only by what this connection writes (the daemon is the only
+// writer), so the size is read again only after a row changed or exec() ran:
+// the two pragmas are parsed again on every run, 8 % of a `status` call.
 std::int64_t Database::size_bytes() {
+  const SizeKey key{sqlite3_total_changes64(db_), execs_};
+  if (size_ && size_->first == key) {
+    return size_->second;
+  }
   auto& count = cached("PRAGMA page_count");
   count.step();
   const auto pages = count.int64(0);
@@ -175,6 +183,7 @@ std::int64_t Database::size_bytes() {
   size.step();
   const auto page_size = size.int64(0);
   size.reset();
+  size_ = {key, pages * page_size};
   return pages * page_size;
 }
 

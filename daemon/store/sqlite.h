@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace paminna::store {
@@ -124,6 +125,10 @@ class Database {
   bool group_change_ = false;
   bool group_broken_ = false;                        // a change could not be undone: the whole group must go
   std::vector<std::function<void()>> after_commit_;  // of the open transaction, in order
+  // size_bytes() as of (rows changed, exec() calls); see there.
+  using SizeKey = std::pair<std::int64_t, std::uint64_t>;
+  std::optional<std::pair<SizeKey, std::int64_t>> size_;
+  std::uint64_t execs_ = 0;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK unless commit() was called.

@@ -487,6 +487,25 @@ TEST_F(DatabaseTest, ReportsItsSizeAndPath) {
   EXPECT_EQ(db_.path(), db_path());
 }
 
+TEST_F(DatabaseTest, TheSizeFollowsEveryWriteThoughItIsReadOnlyAfterOne) {
+  const auto empty = db_.size_bytes();
+  db_.exec("CREATE TABLE blobs AS SELECT zeroblob(400000) AS b");  // no row change is counted
+  const auto with_table = db_.size_bytes();
+  EXPECT_GT(with_table, empty + 200000) << "what exec() wrote is seen";
+  EXPECT_EQ(db_.size_bytes(), with_table);
+  {
+    Transaction tx(db_);
+    for (int i = 0; i < 20; ++i) {
+      db_.cached("INSERT INTO blobs(b) VALUES (zeroblob(4096))").run();
+    }
+    tx.commit();
+  }
+  EXPECT_GE(db_.size_bytes(), with_table + 20 * 4096) << "rows written in a transaction are seen";
+  const auto before = db_.size_bytes();
+  db_.cached("INSERT INTO blobs(b) VALUES (zeroblob(65536))").run();
+  EXPECT_GE(db_.size_bytes(), before + 65536) << "a write outside a transaction is seen";
+}
+
 TEST(StoreError, TransientOnlyForBusyAndLocked) {
   EXPECT_TRUE(StoreError("x", SQLITE_BUSY, "d").transient());
   EXPECT_TRUE(StoreError("x", SQLITE_BUSY_SNAPSHOT, "d").transient());

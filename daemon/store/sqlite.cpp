@@ -183,7 +183,9 @@ std::int64_t Database::size_bytes() {
   size.step();
   const auto page_size = size.int64(0);
   size.reset();
-  size_ = {key, pages * page_size};
+  if (sqlite3_get_autocommit(db_) != 0) {  // inside a transaction the size may yet be rolled back
+    size_ = {key, pages * page_size};
+  }
   return pages * page_size;
 }
 
@@ -238,7 +240,11 @@ bool Database::take_group_change() {
 
 void Database::after_commit(std::function<void()> action) {
   if (sqlite3_get_autocommit(db_) != 0) {
-    action();
+    // What is written is on disk; anything still queued belonged to a
+    // transaction that SQLite rolled back on its own.
+    after_commit_.clear();
+    after_commit_.push_back(std::move(action));
+    run_after_commit();
     return;
   }
   after_commit_.push_back(std::move(action));
@@ -258,7 +264,7 @@ void Database::run_after_commit() noexcept {
 Transaction::Transaction(Database& db) : db_(db) {
   if (db_.group_ != Database::Group::open) {
     db_.cached("BEGIN IMMEDIATE").run();  // in a group, on failure this change fails alone and the group stays empty
-    db_.after_commit_.clear();            // left by a transaction that SQLite rolled back on its own
+    db_.after_commit_.clear();            // none is left, unless SQLite ended a transaction on its own
     if (db_.group_ == Database::Group::off) {
       return;
     }
@@ -307,6 +313,7 @@ ReadSnapshot::ReadSnapshot(Database& db) : db_(db) {
   }
   try {
     db_.cached("BEGIN DEFERRED").run();
+    db_.after_commit_.clear();  // as in Transaction: nothing earlier can still be committed
     open_ = true;
   } catch (const StoreError&) {
     // The reads that follow meet the same fault and report it themselves.

@@ -31,10 +31,10 @@ inline std::string form_field(const std::string& body, const std::string& name) 
   return body.substr(start, body.find('&', start) - start);
 }
 
-// A visit's local time for booking.add: November 2026, `minute` minutes after `hour`:00.
-inline std::string visit(int day, int hour, int minute) {
+// A visit's local time for booking.add: `month` (November unless said) 2026, `minute` minutes after `hour`:00.
+inline std::string visit(int day, int hour, int minute, int month = 11) {
   char text[32];
-  std::snprintf(text, sizeof text, "2026-11-%02d %02d:%02d", day, hour + minute / 60, minute % 60);
+  std::snprintf(text, sizeof text, "2026-%02d-%02d %02d:%02d", month, day, hour + minute / 60, minute % 60);
   return text;
 }
 

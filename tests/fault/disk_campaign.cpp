@@ -320,9 +320,9 @@ int main(int argc, char** argv) {
   const int late = std::min(clients, 8);  // at most max_in_flight: all leave before the stop
   const auto late_count = static_cast<std::size_t>(late);
   for (int i = 1; i <= late; ++i) {
-    char at[32];
-    std::snprintf(at, sizeof at, "2026-12-02 10:%02d", i);  // Wednesday: due Tuesday 10:00 (R1)
-    expect_result(daemon.call("booking.add", {{"client", "K-" + std::to_string(i)}, {"at", at}, {"staff", "AL"}}),
+    // Wednesday 2 December: due Tuesday 10:00 (R1).
+    expect_result(daemon.call("booking.add",
+                              {{"client", "K-" + std::to_string(i)}, {"at", visit(2, 10, i, 12)}, {"staff", "AL"}}),
                   "booking.add before the stop");
     ++reminders;
   }

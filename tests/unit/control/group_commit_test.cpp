@@ -222,6 +222,32 @@ TEST_F(GroupCommitTest, OutsideATransactionWhatIsWrittenIsOnDiskSoItIsSaidAtOnce
   EXPECT_THAT(said_, ::testing::ElementsAre("x"));
 }
 
+TEST_F(GroupCommitTest, AfterSqliteRolledBackOnItsOwnOnlyWhatIsOnDiskIsSaid) {
+  store::Transaction tx(db_);
+  db_.cached("INSERT INTO notes(text) VALUES ('lost')").run();
+  db_.after_commit([this] { said_.emplace_back("lost"); });
+  db_.exec("ROLLBACK");  // an I/O error: SQLite ends the transaction
+  { const store::ReadSnapshot status_reads(db_); }
+  EXPECT_TRUE(said_.empty()) << "a later read transaction's COMMIT does not say what was lost";
+  db_.cached("INSERT INTO notes(text) VALUES ('kept')").run();
+  db_.after_commit([this] { said_.emplace_back("kept"); });
+  EXPECT_THAT(said_, ::testing::ElementsAre("kept"));
+}
+
+TEST_F(GroupCommitTest, AnActionThatThrowsIsSkippedAndTheChangeStands) {
+  db_.cached("INSERT INTO notes(text) VALUES ('x')").run();
+  EXPECT_NO_THROW(db_.after_commit([] { throw std::runtime_error("a log line failed"); }));
+  {
+    store::Transaction tx(db_);
+    db_.cached("INSERT INTO notes(text) VALUES ('y')").run();
+    db_.after_commit([] { throw std::runtime_error("a log line failed"); });
+    db_.after_commit([this] { said_.emplace_back("y"); });
+    EXPECT_NO_THROW(tx.commit());
+  }
+  EXPECT_THAT(said_, ::testing::ElementsAre("y"));
+  EXPECT_EQ(count_from_outside(), 2);
+}
+
 TEST_F(GroupCommitTest, AFailedCommitSaysNothingAndTheNextTransactionStartsClean) {
   {
     store::Transaction tx(db_);

@@ -56,7 +56,7 @@ TEST(ServerTurnTest, ALineFloodFromManyConnectionsIsHandledInTurnsOfAtMost64) {
   const auto path = dir.path() / "control.sock";
   server.listen(path, "");
   constexpr int kClients = 8;
-  constexpr int kLinesEach = 16;  // what the server reads from one connection in one pass
+  constexpr int kLinesEach = 16;  // what the server takes from one connection per turn (kLinesPerTurn)
   std::vector<std::unique_ptr<test::SocketClient>> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.push_back(std::make_unique<test::SocketClient>(path));

@@ -504,6 +504,13 @@ TEST_F(DatabaseTest, TheSizeFollowsEveryWriteThoughItIsReadOnlyAfterOne) {
   const auto before = db_.size_bytes();
   db_.cached("INSERT INTO blobs(b) VALUES (zeroblob(65536))").run();
   EXPECT_GE(db_.size_bytes(), before + 65536) << "a write outside a transaction is seen";
+  const auto committed = db_.size_bytes();
+  {
+    Transaction tx(db_);
+    db_.cached("INSERT INTO blobs(b) VALUES (zeroblob(262144))").run();
+    EXPECT_GT(db_.size_bytes(), committed);
+  }  // rolled back
+  EXPECT_EQ(db_.size_bytes(), committed) << "a size seen inside a transaction that was undone is not kept";
 }
 
 TEST(StoreError, TransientOnlyForBusyAndLocked) {

@@ -181,12 +181,12 @@ std::int64_t Database::size_bytes() {
   count.reset();
   auto& size = cached("PRAGMA page_size");
   size.step();
-  const auto page_size = size.int64(0);
+  const auto bytes = pages * size.int64(0);
   size.reset();
   if (sqlite3_get_autocommit(db_) != 0) {  // inside a transaction the size may yet be rolled back
-    size_ = {key, pages * page_size};
+    size_ = {key, bytes};
   }
-  return pages * page_size;
+  return bytes;
 }
 
 void Database::begin_group() {

@@ -72,6 +72,13 @@ bool valid_id(const json& id) {
 
 }  // namespace
 
+std::optional<MethodTable::Position> MethodTable::position() const {
+  if (!in_turn_ || held_.empty()) {
+    return std::nullopt;
+  }
+  return Position{turn_, held_.size() - 1};
+}
+
 void MethodTable::begin_turn() {
   in_turn_ = true;
   ++turn_;

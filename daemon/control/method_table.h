@@ -104,6 +104,16 @@ class MethodTable {
 
   [[nodiscard]] const std::map<std::string, MethodStats>& stats() const { return stats_; }
 
+  // Where the request being handled stands: its turn, and its place among the
+  // lines of that turn; none outside a turn. Requests at (t, i) and (t, i + 1)
+  // ran one right after the other: no other request, timer or late answer ran
+  // between them (TurnMemo relies on it).
+  struct Position {
+    std::uint64_t turn = 0;
+    std::size_t index = 0;
+  };
+  [[nodiscard]] std::optional<Position> position() const;
+
  private:
   struct Method {
     MethodInfo info;

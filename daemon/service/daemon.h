@@ -24,6 +24,7 @@
 #include "config/config.h"
 #include "control/method_table.h"
 #include "control/server.h"
+#include "control/turn_memo.h"
 #include "http/transport.h"
 #include "service/auditor.h"
 #include "service/clock.h"
@@ -125,6 +126,14 @@ class Daemon {
   std::vector<MetricsSource> metrics_sources_;
   std::uint64_t store_errors_ = 0;  // StoreError in a control method, since start
   std::optional<Instant> last_store_error_;
+  // What may differ between two `status` calls that follow one another in a turn.
+  struct StatusKey {
+    Instant now;
+    std::int64_t uptime_s = 0;
+    std::uint64_t store_errors = 0;
+    bool operator==(const StatusKey&) const = default;
+  };
+  control::TurnMemo<StatusKey> status_memo_{methods_};
   bool textfile_failing_ = false;  // log METRICS_TEXTFILE_FAILED once per failure streak
   bool stopping_ = false;
 };

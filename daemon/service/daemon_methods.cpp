@@ -21,10 +21,14 @@ void Daemon::register_core_methods() {
       "status", {"Version, uptime, database and counts; whether the daemon is healthy.", false},
       [this](const CallContext&, const json& params) {
         Params(params).finish();
-        const store::ReadSnapshot snapshot(*store_.db);
-        const Zone zone(config_->office.timezone);
         const auto now = clock_->now();
         const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(clock_->steady_now() - started_).count();
+        const StatusKey key{now, uptime, store_errors_};
+        if (const auto* same = status_memo_.find(key)) {
+          return *same;  // asked in the same turn, right after a call that saw the same state (turn_memo.h)
+        }
+        const store::ReadSnapshot snapshot(*store_.db);
+        const Zone zone(config_->office.timezone);
         const auto next = scheduler_->next_due();
         const json problems = collect_problems();
         json result{
@@ -60,6 +64,7 @@ void Daemon::register_core_methods() {
         // Said plainly for people and scripts alike: healthy, or the list of reasons it is not.
         result["healthy"] = problems.empty();
         result["problems"] = problems;
+        status_memo_.keep(key, result);
         return result;
       });
 

@@ -120,6 +120,31 @@ TEST(Skeleton, NotificationGetsNoReply) {
   EXPECT_EQ(reply["id"], 2);
 }
 
+// Lines sent in one write are handled in one turn, where neighbouring status
+// calls share one answer (control/turn_memo.h); a change between them must
+// still show in the status after it.
+TEST(Skeleton, StatusAfterAChangeInTheSameTurnShowsTheChange) {
+  DaemonProcess daemon;
+  daemon.start();
+  SocketClient client(daemon.socket());
+  client.send(R"({"jsonrpc":"2.0","id":1,"method":"status"})"
+              "\n"
+              R"({"jsonrpc":"2.0","id":2,"method":"status"})"
+              "\n"
+              R"({"jsonrpc":"2.0","id":3,"method":"log.level","params":{"level":"warn"}})"
+              "\n"
+              R"({"jsonrpc":"2.0","id":4,"method":"status"})"
+              "\n");
+  std::vector<json> replies;
+  for (int i = 0; i < 4; ++i) {
+    replies.push_back(json::parse(client.read_line().value_or("{}")));
+  }
+  EXPECT_NE(replies[0]["result"]["log_level"], "warn");
+  EXPECT_EQ(replies[1]["result"], replies[0]["result"]);
+  EXPECT_EQ(replies[2]["result"]["level"], "warn");
+  EXPECT_EQ(replies[3]["result"]["log_level"], "warn");
+}
+
 TEST(Skeleton, TenMebibyteLineIsRefusedAndConnectionClosed) {
   DaemonProcess daemon;
   daemon.start();

@@ -93,7 +93,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   void touch() {
-    last_active_ = std::chrono::steady_clock::now();
+    last_active_ = server_.steady_now_();
     idle_.expires_after(server_.limits_.idle_timeout);
     idle_.async_wait([weak = weak_from_this()](const boost::system::error_code& error) {
       if (auto self = weak.lock(); self && !error) {
@@ -229,8 +229,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
 };
 
-Server::Server(asio::io_context& io, MethodTable& methods, ServerLimits limits)
-    : methods_(methods), limits_(limits), acceptor_(io), accept_retry_(io) {}
+Server::Server(asio::io_context& io, MethodTable& methods, ServerLimits limits, SteadyNow steady_now)
+    : methods_(methods), limits_(limits), steady_now_(std::move(steady_now)), acceptor_(io), accept_retry_(io) {}
 
 Server::~Server() {
   stop();
@@ -351,7 +351,7 @@ void Server::accept() {
 // A full table of idle connections (a stuck script, a leak) must not lock
 // staff out until the idle timeout: the longest idle one makes room.
 bool Server::evict_longest_idle() {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = steady_now_();
   std::shared_ptr<Connection> victim;
   for (const auto& connection : connections_) {
     if (connection->evictable(now) && (!victim || connection->last_active() < victim->last_active())) {
@@ -374,7 +374,7 @@ bool Server::evict_longest_idle() {
 
 void Server::reject(stream::socket socket) {
   ++rejected_;
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = steady_now_();
   if (now - last_reject_log_ > std::chrono::seconds(10)) {
     log::event(log::Event::CONTROL_CONNECTION_REJECTED, "limit={} rejected_total={}", limits_.max_connections,
                rejected_);

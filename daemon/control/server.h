@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -53,7 +54,14 @@ class ServerSetupError : public std::runtime_error {
 
 class Server {
  public:
-  Server(boost::asio::io_context& io, MethodTable& methods, ServerLimits limits);
+  // How long a connection has been idle (for eviction) is read from
+  // `steady_now`, so a unit test can age connections without waiting. The
+  // daemon keeps real time here even under --fake-clock: its clients connect
+  // in real time. The idle timeout is an Asio timer, always on real time.
+  using SteadyNow = std::function<std::chrono::steady_clock::time_point()>;
+  Server(
+      boost::asio::io_context& io, MethodTable& methods, ServerLimits limits,
+      SteadyNow steady_now = [] { return std::chrono::steady_clock::now(); });
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -81,6 +89,7 @@ class Server {
 
   MethodTable& methods_;
   ServerLimits limits_;
+  SteadyNow steady_now_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
   std::set<std::shared_ptr<Connection>> connections_;

@@ -45,11 +45,8 @@ std::vector<BookingWarning> check_time(const OfficeContext& office, const store:
                                        const Zone& zone) {
   store::BookingStore bookings(office.db);
   const Visit visit{b.id, b.start, std::chrono::minutes{b.minutes}};
-  std::vector<Visit> same_staff;
-  for (const auto& other :
-       bookings.booked_overlapping(b.staff, b.start, b.start + visit.length, std::chrono::minutes{kMaxMinutes})) {
-    same_staff.push_back({other.id, other.start, std::chrono::minutes{other.minutes}});
-  }
+  const auto same_staff =
+      bookings.booked_overlapping(b.staff, b.start, b.start + visit.length, std::chrono::minutes{kMaxMinutes});
   auto checked = check_visit_time(visit, now, same_staff, VisitRules{office.config().bookings.warn_beyond_days}, zone);
   if (!checked) {
     throw RpcError::invalid_params("at", checked.error());

@@ -112,13 +112,19 @@ std::vector<BookingRecord> BookingStore::list(const BookingQuery& q) {
   return read_all(query);
 }
 
-std::vector<BookingRecord> BookingStore::booked_overlapping(const std::string& staff, Instant start, Instant end,
-                                                            Duration longest) {
-  auto& query = db_.cached(std::string(kColumns) +
-                           "WHERE staff = ?1 AND start_utc >= ?2 AND start_utc < ?4 AND start_utc + minutes * 60 > ?3 "
-                           "AND status = 'booked' ORDER BY start_utc, id");
+std::vector<Visit> BookingStore::booked_overlapping(const std::string& staff, Instant start, Instant end,
+                                                    Duration longest) {
+  auto& query = db_.cached(
+      "SELECT id, start_utc, minutes FROM bookings "
+      "WHERE staff = ?1 AND start_utc >= ?2 AND start_utc < ?4 AND start_utc + minutes * 60 > ?3 "
+      "AND status = 'booked' ORDER BY start_utc, id");
   query.bind(1, staff).bind(2, seconds(start - longest)).bind(3, seconds(start)).bind(4, seconds(end));
-  return read_all(query);
+  std::vector<Visit> visits;
+  while (query.step()) {
+    visits.push_back({query.int64(0), instant(query.int64(1)), std::chrono::minutes{query.int64(2)}});
+  }
+  query.reset();
+  return visits;
 }
 
 }  // namespace paminna::store

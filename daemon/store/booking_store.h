@@ -53,9 +53,10 @@ class BookingStore {
   // Ordered by start time, then id.
   std::vector<BookingRecord> list(const BookingQuery& query);
   // Booked (not cancelled or marked) visits of one staff member that overlap
-  // [start, end). None is longer than `longest`, which bounds the index range
-  // to read; rows that end before `start` are left in SQLite, not built.
-  std::vector<BookingRecord> booked_overlapping(const std::string& staff, Instant start, Instant end, Duration longest);
+  // [start, end), as times only: what the overlap check of R4 needs. None is
+  // longer than `longest`, which bounds the index range to read; rows that end
+  // before `start` are left in SQLite, not built.
+  std::vector<Visit> booked_overlapping(const std::string& staff, Instant start, Instant end, Duration longest);
 
  private:
   Database& db_;

@@ -31,10 +31,6 @@ struct CallContext {
   std::optional<uid_t> peer_uid;
   std::optional<pid_t> peer_pid;
   std::optional<std::string> actor;  // staff initials from params.actor
-  // The peer process's effective and supplementary groups when it connected
-  // (SO_PEERCRED, SO_PEERGROUPS): what the kernel checked against the
-  // socket's mode, read without asking NSS (LDAP, sssd) anything.
-  std::vector<gid_t> peer_groups;
 };
 
 class Responder {

@@ -13,7 +13,6 @@
 #include <cstring>
 #include <deque>
 #include <iterator>
-#include <vector>
 
 #include "control/framing.h"
 #include "log/events.h"
@@ -26,26 +25,6 @@ using stream = asio::local::stream_protocol;
 // A connection younger than this is never evicted, so a burst of newcomers
 // cannot push each other (or a person's paminnactl) out before they speak.
 constexpr std::chrono::seconds kMinIdleBeforeEviction{1};
-
-// The peer's effective group and its supplementary groups as the kernel holds
-// them for the socket. A failure leaves only the effective group: the peer
-// then may do less, never more.
-std::vector<gid_t> peer_groups(int fd, gid_t effective) {
-  std::vector<gid_t> groups(64);
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    auto length = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &length) == 0) {
-      groups.resize(length / sizeof(gid_t));
-      groups.push_back(effective);
-      return groups;
-    }
-    if (errno != ERANGE) {
-      break;
-    }
-    groups.resize(length / sizeof(gid_t));  // ERANGE: the kernel said how much room it needs
-  }
-  return {effective};
-}
 
 // Lines handled for one peer before the others get a turn.
 constexpr int kLinesPerTurn = 16;
@@ -65,7 +44,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (getsockopt(socket_.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &length) == 0) {
       context_.peer_uid = cred.uid;
       context_.peer_pid = cred.pid;
-      context_.peer_groups = peer_groups(socket_.native_handle(), cred.gid);
     }
   }
 

@@ -369,7 +369,7 @@ store::TaskRecord CallbackService::close(const control::CallContext& who, std::i
 
 void CallbackService::hand_back_absent(const std::vector<std::string>& absent) {
   const auto at = now();
-  const control::CallContext system{std::nullopt, std::nullopt, std::string("paminnad"), {}};
+  const control::CallContext system{std::nullopt, std::nullopt, std::string("paminnad")};
   for (const auto& staff : absent) {
     for (auto task : store_.owned_by(staff)) {
       task.owner.reset();
@@ -445,7 +445,7 @@ void CallbackService::on_spool_message(const std::string& file, const voicemail:
     }
   }
   try {
-    add_voicemail(control::CallContext{std::nullopt, std::nullopt, std::string("asterisk"), {}}, v);
+    add_voicemail(control::CallContext{std::nullopt, std::nullopt, std::string("asterisk")}, v);
   } catch (const std::exception& e) {
     // The file stays in INBOX: the next event or rescan tries again.
     log::event(log::Event::VOICEMAIL_SPOOL_SKIPPED, "file={} reason=\"{}\"", file, e.what());

@@ -1,6 +1,7 @@
 #include "service/office_common.h"
 
 #include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "service/reminder_view.h"
@@ -114,7 +115,20 @@ bool may_reveal(const control::CallContext& who, const std::string& socket_group
     }
     wanted = g->gr_gid;
   }
-  return std::find(who.peer_groups.begin(), who.peer_groups.end(), wanted) != who.peer_groups.end();
+  const passwd* pw = getpwuid(*who.peer_uid);
+  if (pw == nullptr) {
+    return false;
+  }
+  int count = 64;
+  std::vector<gid_t> groups(static_cast<std::size_t>(count));
+  if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &count) < 0) {
+    groups.resize(static_cast<std::size_t>(count));
+    if (getgrouplist(pw->pw_name, pw->pw_gid, groups.data(), &count) < 0) {
+      return false;
+    }
+  }
+  groups.resize(static_cast<std::size_t>(count));
+  return std::find(groups.begin(), groups.end(), wanted) != groups.end();
 }
 
 bool reveal_or_throw(control::Params& p, const control::CallContext& who, const std::string& socket_group) {

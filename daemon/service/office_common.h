@@ -42,10 +42,8 @@ ConsentCompleteness sms_consent(store::ClientStore& clients, store::ConsentStore
 std::string subject(const store::ClientRecord& client);    // "client:K-2026-0042"
 std::string subject(const store::BookingRecord& booking);  // "booking:42"
 
-// May this peer see full numbers and names? uid 0, or a process in
-// daemon.socket_group (the daemon's own group when empty) when it connected
-// (CallContext::peer_groups; no NSS lookup of the user's groups, which can
-// block the loop on LDAP).
+// May this peer see full numbers and names? uid 0, or a member of
+// daemon.socket_group (the daemon's own group when empty), by getgrouplist.
 bool may_reveal(const control::CallContext& who, const std::string& socket_group);
 // The optional "reveal" parameter; asked for by a peer that may not: permission_denied.
 bool reveal_or_throw(control::Params& p, const control::CallContext& who, const std::string& socket_group);

@@ -129,7 +129,7 @@ void check_response(const json& request_id_or_null, bool has_request, const std:
 void dispatch_line(MethodTable& table, const std::string& line) {
   int responses = 0;
   std::string last;
-  table.dispatch(CallContext{1000, 42, std::nullopt, {}}, line, [&](std::string reply) {
+  table.dispatch(CallContext{1000, 42, std::nullopt}, line, [&](std::string reply) {
     ++responses;
     last = std::move(reply);
   });

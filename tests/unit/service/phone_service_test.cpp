@@ -35,7 +35,7 @@ class PhoneServiceTest : public ::testing::Test {
   Config config = embedded_defaults();
   std::vector<phone::PhonePublication> seen;
   std::shared_ptr<PhoneService> service;
-  control::CallContext staff{1000, 42, "AL", {}};
+  control::CallContext staff{1000, 42, "AL"};
 
   void start() {
     service = PhoneService::create(

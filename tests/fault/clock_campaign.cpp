@@ -47,10 +47,18 @@ class Campaign {
              ", expected " + word + "/" + reason);
     }
   }
-  // Everything due has been handed over and answered.
+  // Everything due has been handed over and answered. Nothing in flight is
+  // also the moment between two rounds of a dispatch, so nothing may be due
+  // either.
   void settle() const {
-    if (!eventually([&] { return daemon_.result("status")["reminders"]["in_flight"] == 0; })) {
-      broken("reminders still in flight");
+    if (!eventually([&] {
+          const auto status = daemon_.result("status");
+          const auto& reminders = status["reminders"];
+          return reminders["in_flight"] == 0 &&
+                 (reminders["next_due_utc"].is_null() ||
+                  reminders["next_due_utc"].get<std::string>() > status["now_utc"].get<std::string>());
+        })) {
+      broken("reminders still in flight or due");
     }
   }
   void expect_requests(std::size_t n, const std::string& when) const {

@@ -105,9 +105,10 @@ class MethodTable {
   [[nodiscard]] const std::map<std::string, MethodStats>& stats() const { return stats_; }
 
   // Where the request being handled stands: its turn, and its place among the
-  // lines of that turn; none outside a turn. Requests at (t, i) and (t, i + 1)
-  // ran one right after the other: no other request, timer or late answer ran
-  // between them (TurnMemo relies on it).
+  // lines of that turn; none outside a turn. Between requests (t, i) and
+  // (t, i + 1) no timer, late answer or other request ran, only this table's
+  // bookkeeping of request i (its group's commit, the after_change listeners
+  // of a change). TurnMemo relies on it.
   struct Position {
     std::uint64_t turn = 0;
     std::size_t index = 0;

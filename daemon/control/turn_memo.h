@@ -2,15 +2,18 @@
 // another in one turn of the control server.
 //
 // Sixty-four clients polling `status` put some twenty-five calls into each
-// turn; they were read at the same moment, and nothing can change what they
-// see while they are handled one after the other: handlers run one at a time,
-// and no timer, gateway answer or other request runs between two neighbours
-// (MethodTable::position). So the first computes the answer (the database
-// reads and the health checks) and its neighbours reuse it. What can still
-// differ between neighbours (the second on the clock, an error counter) goes
-// into `Key`; any other request between them, a new turn, or a call outside a
-// turn computes afresh. It is not a cache with a lifetime: it never answers a
-// call that came after a change.
+// turn. Every line of a turn was read before the turn began, and every reply
+// of it is held until the turn ends (MethodTable::begin_turn), so an answer
+// computed by the first of two neighbours was computed after the second call
+// arrived and before its reply left: all that any answer promises. Between
+// neighbours no timer, gateway answer or other request runs
+// (MethodTable::position), so within the daemon nothing changes either. What
+// can still differ (the second on the clock, an error counter) goes into
+// `Key`; any other line between them, a new turn, or a call outside a turn
+// computes afresh. It is not a cache with a lifetime.
+//
+// Only for methods that change nothing and whose answer does not depend on
+// who asks (CallContext): neighbours may be different peers.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -126,14 +126,14 @@ TEST(Skeleton, StatusAfterAChangeInTheSameTurnShowsTheChange) {
   DaemonProcess daemon;
   daemon.start();
   SocketClient client(daemon.socket());
-  client.send(R"({"jsonrpc":"2.0","id":1,"method":"status"})"
-              "\n"
-              R"({"jsonrpc":"2.0","id":2,"method":"status"})"
-              "\n"
-              R"({"jsonrpc":"2.0","id":3,"method":"log.level","params":{"level":"warn"}})"
-              "\n"
-              R"({"jsonrpc":"2.0","id":4,"method":"status"})"
-              "\n");
+  ASSERT_TRUE(client.send(R"({"jsonrpc":"2.0","id":1,"method":"status"})"
+                          "\n"
+                          R"({"jsonrpc":"2.0","id":2,"method":"status"})"
+                          "\n"
+                          R"({"jsonrpc":"2.0","id":3,"method":"log.level","params":{"level":"warn"}})"
+                          "\n"
+                          R"({"jsonrpc":"2.0","id":4,"method":"status"})"
+                          "\n"));
   std::vector<json> replies;
   for (int i = 0; i < 4; ++i) {
     replies.push_back(json::parse(client.read_line().value_or("{}")));

@@ -8,9 +8,12 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "control/method_table.h"
 #include "control/server.h"
@@ -111,6 +114,7 @@ TEST_F(ServerEvictionTest, ConnectionsYoungerThanASecondAreSparedAndTheNewcomerI
 TEST_F(ServerEvictionTest, IdleMeansSinceTheLastRequestNotSinceConnecting) {
   auto talking = connect();
   ASSERT_TRUE(ask(*talking));
+  now_ += std::chrono::seconds(2);
   auto silent = connect();
   ASSERT_TRUE(ask(*silent));
   now_ += std::chrono::seconds(5);

@@ -153,11 +153,16 @@ TEST_F(OfficeStoreTest, BookedOverlappingFindsExactlyTheVisitsThatOverlap) {
   bookings.update(long_visit);
 
   std::vector<std::int64_t> ids;
-  for (const auto& b :
-       bookings.booked_overlapping("AL", at("2026-11-24T09:00:00Z"), at("2026-11-24T10:00:00Z"), hours{8})) {
-    ids.push_back(b.id);
+  const auto visits =
+      bookings.booked_overlapping("AL", at("2026-11-24T09:00:00Z"), at("2026-11-24T10:00:00Z"), hours{8});
+  for (const auto& v : visits) {
+    ids.push_back(v.id);
   }
-  EXPECT_EQ(ids, (std::vector<std::int64_t>{long_visit.id, overlaps_start, inside}));
+  ASSERT_EQ(ids, (std::vector<std::int64_t>{long_visit.id, overlaps_start, inside}));
+  EXPECT_EQ(visits[0].start, at("2026-11-24T02:00:00Z"));
+  EXPECT_EQ(visits[0].length, hours{8});
+  EXPECT_EQ(visits[1].start, at("2026-11-24T08:30:00Z"));
+  EXPECT_EQ(visits[1].length, std::chrono::minutes{bookings.find(overlaps_start)->minutes});
 }
 
 TEST_F(OfficeStoreTest, ReminderStateReadsNoneUntilRemindersExist) {  // R1

@@ -81,12 +81,13 @@ const std::array kReminderKeys{
     // Small by default: a round's claim runs in one handler of the loop (about
     // 30 us a reminder), which every control request waits behind, and a
     // crash resends each claimed reminder not yet answered as a possible
-    // duplicate. 64 kept the socket's p99 during a 100,000-reminder dispatch
-    // at 8-9 ms instead of 26-29 ms, for 0-15 % of the rate; a request that
-    // hangs until its timeout idles a small round as long as a large one
-    // (bench/README.md).
+    // duplicate. 32 keeps the socket's p99 during a 100,000-reminder dispatch
+    // under 5 ms on a quiet machine (64: 4.6-6.4 ms; 500: 26-29 ms), for about
+    // 8 % of the dispatch rate, thousands of times what an office sends; a
+    // request that hangs until its timeout idles a small round as long as a
+    // large one (bench/README.md).
     ConfigKey{
-        "reminders.batch_size", "integer", "64", "",
+        "reminders.batch_size", "integer", "32", "",
         "Reminders claimed per round of the dispatcher; a crash may resend those of the round not yet answered.",
         [](Config& c, const toml::node& n) { c.reminders.batch_size = static_cast<int>(as_integer(n, 1, 10000)); }},
     ConfigKey{"reminders.gateway_pause_seconds", "integer", "600", "s",

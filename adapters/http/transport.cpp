@@ -3,8 +3,14 @@
 // curl_multi_socket_action), not from the withdrawn asiohiper.cpp example:
 //
 //  1. Descriptors belong to libcurl. We wrap each one in a stream_descriptor
-//     only to wait on it, and on CURL_POLL_REMOVE (or when libcurl closes it,
-//     CURLOPT_CLOSESOCKETFUNCTION) we release() it, never close() it.
+//     only to wait on it, and when libcurl closes it
+//     (CURLOPT_CLOSESOCKETFUNCTION) we release() it, never close() it.
+//     CURL_POLL_REMOVE only ends our interest: libcurl sends it whenever a
+//     kept-alive connection goes back to its cache, and registering the
+//     descriptor with epoll again for the next request cost three system
+//     calls per request. A descriptor we did not see opened
+//     (CURLOPT_OPENSOCKETFUNCTION), such as the resolver's socket pair,
+//     which libcurl closes without the close callback, is released at once.
 //  2. Readiness waits are one-shot, so after every socket_action we re-arm the
 //     directions libcurl still wants (it calls the socket callback only when
 //     they change).
@@ -28,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -118,7 +125,8 @@ struct Transfer {
 struct Socket {
   explicit Socket(boost::asio::io_context& io) : descriptor(io) {}
   boost::asio::posix::stream_descriptor descriptor;
-  int what = 0;  // CURL_POLL_IN / OUT / INOUT
+  int what = 0;         // CURL_POLL_IN / OUT / INOUT; 0 while libcurl keeps the connection idle
+  bool opened = false;  // opened through on_open_socket, so closed through on_close_socket
   bool reading = false;
   bool writing = false;
   bool removed = false;
@@ -199,6 +207,7 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
     curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
     curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, static_cast<long>(options_.max_idle_connections));
   }
 
   ~Impl() { shutdown(); }
@@ -295,6 +304,8 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
     curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
     curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &on_prereq);
     curl_easy_setopt(e, CURLOPT_PREREQDATA, &t);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &Impl::on_close_socket);
     curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this);
     if (r.basic_auth) {
@@ -371,22 +382,37 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
   static int on_socket(CURL* /*easy*/, curl_socket_t fd, int what, void* user, void* /*socketp*/) {
     auto* self = static_cast<Impl*>(user);
     if (what == CURL_POLL_REMOVE) {
-      self->forget(fd);
+      const auto it = self->sockets_.find(fd);
+      if (it != self->sockets_.end() && it->second->opened) {
+        it->second->what = 0;  // a wait still out finds no interest and leaves libcurl alone
+      } else {
+        self->forget(fd);
+      }
       return 0;
     }
-    auto& socket = self->sockets_[fd];
+    auto socket = self->watch(fd, false);
     if (!socket) {
-      socket = std::make_shared<Socket>(self->io_);
-      boost::system::error_code ec;
-      socket->descriptor.assign(fd, ec);
-      if (ec) {
-        self->sockets_.erase(fd);
-        return -1;  // libcurl fails the transfers on this socket
-      }
+      return -1;  // libcurl fails the transfers on this socket
     }
     socket->what = what;
     self->arm(fd, socket);
     return 0;
+  }
+
+  static curl_socket_t on_open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* address) {
+    auto* self = static_cast<Impl*>(user);
+    const curl_socket_t fd = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+    if (fd == CURL_SOCKET_BAD) {
+      return fd;
+    }
+    // A descriptor closed behind our back would have left its number here;
+    // the new socket must not inherit that registration.
+    self->forget(fd);
+    if (!self->watch(fd, true)) {
+      ::close(fd);
+      return CURL_SOCKET_BAD;
+    }
+    return fd;
   }
 
   // libcurl calls this after nearly every transfer step. Each re-arm of the
@@ -443,6 +469,22 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
     socket.descriptor.release();  // cancels our waits; the descriptor stays libcurl's
   }
 
+  // The record for `fd`, registered with the loop on first sight.
+  std::shared_ptr<Socket> watch(curl_socket_t fd, bool opened) {
+    auto& socket = sockets_[fd];
+    if (!socket) {
+      socket = std::make_shared<Socket>(io_);
+      socket->opened = opened;
+      boost::system::error_code ec;
+      socket->descriptor.assign(fd, ec);
+      if (ec) {
+        sockets_.erase(fd);
+        return nullptr;
+      }
+    }
+    return socket;
+  }
+
   void forget(curl_socket_t fd) {
     const auto it = sockets_.find(fd);
     if (it == sockets_.end()) {
@@ -472,6 +514,9 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
           (read ? socket->reading : socket->writing) = false;
           if (socket->removed || ec == boost::asio::error::operation_aborted) {
             return;
+          }
+          if ((socket->what & (read ? CURL_POLL_IN : CURL_POLL_OUT)) == 0) {
+            return;  // libcurl lost interest while this wait was out; arm() renews it when wanted
           }
           auto impl = weak.lock();
           if (!impl || impl->multi_ == nullptr) {

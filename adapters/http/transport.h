@@ -51,6 +51,11 @@ struct TransportOptions {
   // Idle connections older than this are not reused. Most servers close idle
   // connections after 5 s or more, so a request never races that close.
   std::chrono::seconds max_idle_reuse{4};
+  // Connections kept open between requests. libcurl's default (four per
+  // transfer under way) shrinks as a burst ends: with 16 requests at once,
+  // each round of a dispatch closed connections it then opened again, a TCP
+  // (and against a real gateway a TLS) handshake every ten requests.
+  std::size_t max_idle_connections = 64;
   std::size_t max_response_bytes = std::size_t{1} << 20;  // larger answers fail (after_send)
   std::string user_agent = "paminna/" PAMINNA_VERSION;
 };

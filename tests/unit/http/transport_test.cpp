@@ -294,5 +294,39 @@ TEST_F(TransportTest, ManyConcurrentRequestsAllComplete) {
   EXPECT_GT(server.peak_connections(), 1U);
 }
 
+// A dispatch sends rounds of requests at once. libcurl's default cache (four
+// connections per transfer under way) shrank as each round ended, and the next
+// round opened new connections: a TCP (and TLS) handshake every few requests.
+TEST_F(TransportTest, RoundsOfConcurrentRequestsKeepTheirConnections) {
+  constexpr int round = 16;
+  int done = 0;
+  for (int r = 1; r <= 4; ++r) {
+    for (int i = 0; i < round; ++i) {
+      transport.start(post("/round"), [&](const HttpResult& result) {
+        EXPECT_TRUE(result.has_value());
+        ++done;
+      });
+    }
+    ASSERT_TRUE(test::run_until(io, [&] { return done == r * round; }));
+  }
+  EXPECT_EQ(server.request_count(), static_cast<std::size_t>(4 * round));
+  EXPECT_LE(server.connections_accepted(), static_cast<std::size_t>(round));
+}
+
+// Between requests libcurl stops watching a kept connection; the next request
+// on it must be watched again, also when the first went the other way.
+TEST_F(TransportTest, AKeptConnectionIsWatchedAgainForEveryRequest) {
+  server.set_default(MockReply::json(200, "{}"));
+  HttpRequest get;
+  get.url = server.url("/get");
+  get.total_timeout = milliseconds{2000};
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(perform(post("/post")).has_value());
+    ASSERT_TRUE(perform(get).has_value());
+  }
+  EXPECT_EQ(server.request_count(), 6U);
+  EXPECT_EQ(server.connections_accepted(), 1U);
+}
+
 }  // namespace
 }  // namespace paminna::http

@@ -192,8 +192,21 @@ int on_seek(void* user, curl_off_t offset, int origin) {
   return CURL_SEEKFUNC_OK;
 }
 
+// Called before each attempt to send the request on a connection. A second
+// attempt is libcurl re-sending on a fresh connection after a reused one died
+// (see transport.h); a request whose first attempt wrote anything goes again
+// only when the caller allowed it.
 int on_prereq(void* user, char* /*primary_ip*/, char* /*local_ip*/, int /*primary_port*/, int /*local_port*/) {
-  ++static_cast<Transfer*>(user)->attempts;
+  auto* t = static_cast<Transfer*>(user);
+  if (t->attempts > 0 && !t->request.may_resend) {
+    long written = 0;
+    curl_easy_getinfo(t->easy.get(), CURLINFO_REQUEST_SIZE, &written);
+    if (written > 0 || t->body_read > 0) {
+      t->resend_refused = true;
+      return CURL_PREREQFUNC_ABORT;
+    }
+  }
+  ++t->attempts;
   return CURL_PREREQFUNC_OK;
 }
 
@@ -360,9 +373,10 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
       case Method::post:
       case Method::patch:
       case Method::del:
-        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        // The body given whole, not through on_read: libcurl then sends it in
+        // the same write as the headers. A re-send is decided in on_prereq.
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, body_size);
-        with_body();
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
         if (r.method != Method::post) {
           curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, std::string{to_string(r.method)}.c_str());
         }

@@ -19,12 +19,18 @@
 // Re-sent POSTs: libcurl (up to 8.x) silently re-sends a request on a fresh
 // connection when a *reused* connection yields no byte of an answer — the
 // classic keep-alive race, but also what a server crash after receiving the
-// request looks like. For a request with a body the body is supplied through a
-// read callback whose seek callback refuses the rewind libcurl needs, so the
-// transfer fails (CURLE_SEND_FAIL_REWIND) and is reported as `after_send`:
-// the caller decides, nothing is sent twice behind its back. To keep that case
-// rare, idle connections are reused only for `max_idle_reuse`
-// (CURLOPT_MAXAGE_CONN), below the keep-alive timeout of common servers.
+// request looks like. CURLOPT_PREREQFUNCTION runs before every attempt; when
+// an earlier attempt of a request without `may_resend` wrote anything, it
+// aborts the new one (for a PUT, whose body comes through a read callback, the
+// seek callback also refuses the rewind), and the transfer is reported as
+// `after_send`: the caller decides, nothing is sent twice behind its back.
+// To keep that case rare, idle connections are reused only for
+// `max_idle_reuse` (CURLOPT_MAXAGE_CONN), below the keep-alive timeout of
+// common servers.
+//
+// A POST's body is handed to libcurl whole (CURLOPT_POSTFIELDS), so it goes
+// out in the same write as the headers: one packet instead of two, 13 % less
+// CPU per reminder in the dispatch benchmark (bench/README.md).
 //
 // Thread-safety: none. Construct, use and destroy on the thread that runs the
 // io_context; callbacks run there. Destroy the Transport before the

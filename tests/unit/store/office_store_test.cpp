@@ -308,6 +308,43 @@ TEST_F(OfficeStoreTest, WritingAReminderBuildsNoTemporaryTable) {
   EXPECT_THROW(db.exec("UPDATE reminders SET kind = 'other' WHERE id = " + std::to_string(r.id)), StoreError);
 }
 
+// The booking list's REMINDER column: what needs a person first, then what is
+// under way, then what is done.
+TEST_F(OfficeStoreTest, ABookingsReminderSummaryIsItsMostTellingState) {
+  const auto client = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  ReminderStore reminders(db);
+  const std::vector<std::pair<std::vector<ReminderState>, std::string>> cases{
+      {{}, "none"},
+      {{ReminderState::cancelled, ReminderState::skipped}, "skipped"},
+      {{ReminderState::skipped, ReminderState::sent}, "sent"},
+      {{ReminderState::sent, ReminderState::scheduled}, "scheduled"},
+      {{ReminderState::scheduled, ReminderState::retry}, "retry"},
+      {{ReminderState::retry, ReminderState::sending}, "sending"},
+      {{ReminderState::sending, ReminderState::held}, "held"},
+      {{ReminderState::held, ReminderState::expired}, "expired"},
+      {{ReminderState::expired, ReminderState::failed, ReminderState::cancelled}, "failed"},
+  };
+  int n = 0;
+  for (const auto& [states, expected] : cases) {
+    const auto booking = add_booking(client, "AL", at("2026-12-24T09:00:00Z") + std::chrono::hours{++n});
+    for (const auto state : states) {
+      ReminderRecord r;
+      r.booking_id = booking;
+      r.recipient = "client:" + std::to_string(client);
+      r.state = state;
+      r.due = at("2026-12-23T08:00:00Z");
+      r.visit_start = at("2026-12-24T09:00:00Z");
+      r.reference = "r" + std::to_string(n) + std::string(to_string(state));
+      r.created_at = at("2026-11-20T08:00:00Z");
+      r.updated_at = r.created_at;
+      reminders.insert(r);
+    }
+    reminders.set_booking_summary(booking);
+    EXPECT_EQ(reminders.summary_for_booking(booking), expected) << n;
+    EXPECT_EQ(bookings.find(booking)->reminder_state, expected) << n;
+  }
+}
+
 TEST_F(OfficeStoreTest, PurgeRemovesPeopleAndKeepsAnonymousVisits) {  // R9
   const auto old_client = add_client("K-OLD", at("2024-01-10T08:00:00Z"));
   clients.add_guardian({0, old_client, "Namn", "+46709876543", Language::sv, at("2024-01-10T08:00:00Z")});

@@ -250,6 +250,13 @@ std::string normalise_for_sms(std::string_view utf8) {
   std::string out;
   out.reserve(utf8.size());
   for (std::size_t i = 0; i < utf8.size();) {
+    // ASCII is never replaced and never a combining mark, and it is most of
+    // a text: the lookups for every byte were 4 % of a dispatch's work.
+    if (static_cast<unsigned char>(utf8[i]) < 0x80) {
+      out.push_back(utf8[i]);
+      ++i;
+      continue;
+    }
     const auto decoded = decode_one(utf8, i);
     if (!decoded) {
       out.push_back(utf8[i]);

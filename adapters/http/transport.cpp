@@ -194,14 +194,17 @@ int on_seek(void* user, curl_off_t offset, int origin) {
 
 // Called before each attempt to send the request on a connection. A second
 // attempt is libcurl re-sending on a fresh connection after a reused one died
-// (see transport.h); a request whose first attempt wrote anything goes again
-// only when the caller allowed it.
+// (see transport.h). A request with a body whose body may have gone out goes
+// again only when the caller allowed it; one without a body (a GET) is
+// re-sent, as http_types.h promises. A POST's body leaves in the same write as
+// its headers, so any byte written counts; a PUT's comes through on_read.
 int on_prereq(void* user, char* /*primary_ip*/, char* /*local_ip*/, int /*primary_port*/, int /*local_port*/) {
   auto* t = static_cast<Transfer*>(user);
-  if (t->attempts > 0 && !t->request.may_resend) {
+  if (t->attempts > 0 && !t->request.body.empty() && !t->request.may_resend) {
     long written = 0;
     curl_easy_getinfo(t->easy.get(), CURLINFO_REQUEST_SIZE, &written);
-    if (written > 0 || t->body_read > 0) {
+    const bool body_may_be_out = t->request.method == Method::put ? t->body_read > 0 : written > 0;
+    if (body_may_be_out) {
       t->resend_refused = true;
       return CURL_PREREQFUNC_ABORT;
     }
@@ -269,6 +272,7 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
       curl_multi_remove_handle(multi_, t->easy.get());
     }
     transfers_.clear();
+    spare_easy_.clear();         // before ~Transport's curl_global_cleanup, even if a handler keeps this alive
     curl_multi_cleanup(multi_);  // closes cached connections (CURL_POLL_REMOVE / close callback)
     multi_ = nullptr;
     for (auto& [fd, socket] : sockets_) {

@@ -20,10 +20,13 @@
 // connection when a *reused* connection yields no byte of an answer — the
 // classic keep-alive race, but also what a server crash after receiving the
 // request looks like. CURLOPT_PREREQFUNCTION runs before every attempt; when
-// an earlier attempt of a request without `may_resend` wrote anything, it
-// aborts the new one (for a PUT, whose body comes through a read callback, the
-// seek callback also refuses the rewind), and the transfer is reported as
-// `after_send`: the caller decides, nothing is sent twice behind its back.
+// the body of a request without `may_resend` may have gone out on an earlier
+// attempt (for a POST: anything was written, as its body leaves with the
+// headers; for a PUT: the read callback gave out body bytes, and its seek
+// callback also refuses the rewind), it aborts the new one, and the transfer
+// is reported as `after_send`: the caller decides, nothing is sent twice
+// behind its back. A request without a body (GET) is re-sent, visibly
+// (HttpResponse::resent).
 // To keep that case rare, idle connections are reused only for
 // `max_idle_reuse` (CURLOPT_MAXAGE_CONN), below the keep-alive timeout of
 // common servers.

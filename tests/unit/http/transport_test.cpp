@@ -250,6 +250,23 @@ TEST_F(TransportTest, ReusedConnectionDyingIsResentVisiblyWhenAllowed) {
   EXPECT_EQ(server.connections_accepted(), 2U);
 }
 
+// A GET has no body that could reach the server twice: libcurl's re-send
+// after a reused connection died stays allowed, and visible.
+TEST_F(TransportTest, ReusedConnectionDyingUnderAGetIsResentVisibly) {
+  server.enqueue(MockReply::json(200, "{}"));
+  server.enqueue(MockReply::of(MockReply::Kind::close_without_answer));
+  server.enqueue(MockReply::json(200, R"({"second":true})"));
+  ASSERT_TRUE(perform(post("/one")).has_value());
+  HttpRequest get;
+  get.url = server.url("/two");
+  get.total_timeout = milliseconds{2000};
+  const HttpResult second = perform(get);
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_TRUE(second->resent);
+  EXPECT_EQ(second->body, R"({"second":true})");
+  EXPECT_EQ(server.request_count(), 3U);
+}
+
 TEST_F(TransportTest, CancelledRequestNeverCallsBack) {
   server.enqueue(MockReply::of(MockReply::Kind::never_answer));
   bool called = false;

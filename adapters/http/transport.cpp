@@ -28,8 +28,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstdio>
-#include <cstring>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -115,8 +113,7 @@ struct Transfer {
   HttpCallback done;
   HttpResponse response;
   std::size_t max_response_bytes = 0;
-  std::size_t body_read = 0;  // offset into request.body handed to libcurl
-  int attempts = 0;           // CURLOPT_PREREQFUNCTION calls: a request was about to go out
+  int attempts = 0;  // CURLOPT_PREREQFUNCTION calls: a request was about to go out
   bool response_too_large = false;
   bool resend_refused = false;
   std::array<char, CURL_ERROR_SIZE> error{};
@@ -165,46 +162,18 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
   return bytes;
 }
 
-std::size_t on_read(char* buffer, std::size_t size, std::size_t count, void* user) {
-  auto* t = static_cast<Transfer*>(user);
-  const std::size_t room = size * count;
-  const std::size_t left = t->request.body.size() - t->body_read;
-  const std::size_t n = std::min(room, left);
-  std::memcpy(buffer, t->request.body.data() + t->body_read, n);
-  t->body_read += n;
-  return n;
-}
-
-// libcurl asks to rewind the body only to send the request again.
-int on_seek(void* user, curl_off_t offset, int origin) {
-  auto* t = static_cast<Transfer*>(user);
-  if (offset != 0 || origin != SEEK_SET) {
-    return CURL_SEEKFUNC_FAIL;
-  }
-  if (t->body_read == 0) {
-    return CURL_SEEKFUNC_OK;  // nothing of the body went out yet
-  }
-  if (!t->request.may_resend) {
-    t->resend_refused = true;
-    return CURL_SEEKFUNC_FAIL;
-  }
-  t->body_read = 0;
-  return CURL_SEEKFUNC_OK;
-}
-
 // Called before each attempt to send the request on a connection. A second
 // attempt is libcurl re-sending on a fresh connection after a reused one died
-// (see transport.h). A request with a body whose body may have gone out goes
-// again only when the caller allowed it; one without a body (a GET) is
-// re-sent, as http_types.h promises. A POST's body leaves in the same write as
-// its headers, so any byte written counts; a PUT's comes through on_read.
+// (see transport.h). A body leaves in the same write as its headers, so once
+// anything was written the server may have the request: it goes again only
+// when the caller allowed it. A request without a body (a GET) is re-sent, as
+// http_types.h promises.
 int on_prereq(void* user, char* /*primary_ip*/, char* /*local_ip*/, int /*primary_port*/, int /*local_port*/) {
   auto* t = static_cast<Transfer*>(user);
   if (t->attempts > 0 && !t->request.body.empty() && !t->request.may_resend) {
     long written = 0;
     curl_easy_getinfo(t->easy.get(), CURLINFO_REQUEST_SIZE, &written);
-    const bool body_may_be_out = t->request.method == Method::put ? t->body_read > 0 : written > 0;
-    if (body_may_be_out) {
+    if (written > 0) {
       t->resend_refused = true;
       return CURL_PREREQFUNC_ABORT;
     }
@@ -364,28 +333,18 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
     }
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, list);
 
-    const auto body_size = static_cast<curl_off_t>(r.body.size());
-    const auto with_body = [&] {
-      curl_easy_setopt(e, CURLOPT_READFUNCTION, &on_read);
-      curl_easy_setopt(e, CURLOPT_READDATA, &t);
-      curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, &on_seek);
-      curl_easy_setopt(e, CURLOPT_SEEKDATA, &t);
-    };
     switch (r.method) {
       case Method::get:
         curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
         break;
       case Method::put:
-        curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
-        curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, body_size);
-        with_body();
-        break;
       case Method::post:
       case Method::patch:
       case Method::del:
-        // The body given whole, not through on_read: libcurl then sends it in
-        // the same write as the headers. A re-send is decided in on_prereq.
-        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, body_size);
+        // The body given whole (not through a read callback): libcurl sends
+        // it in the same write as the headers. A re-send is decided in
+        // on_prereq.
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, t.request.body.data());
         if (r.method != Method::post) {
           curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, std::string{to_string(r.method)}.c_str());
@@ -632,7 +591,7 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
       failure.kind = FailureKind::after_send;
       failure.message = "connection closed without a response";
     } else {
-      const bool nothing_sent = t.attempts == 0 || (request_bytes == 0 && t.body_read == 0);
+      const bool nothing_sent = t.attempts == 0 || request_bytes == 0;
       if (!nothing_sent) {
         failure.kind = FailureKind::after_send;  // even "unsupported protocol": an HTTP/0.9 (garbage) answer
       } else if (is_local_or_certificate_error(code)) {

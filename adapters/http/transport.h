@@ -20,20 +20,19 @@
 // connection when a *reused* connection yields no byte of an answer — the
 // classic keep-alive race, but also what a server crash after receiving the
 // request looks like. CURLOPT_PREREQFUNCTION runs before every attempt; when
-// the body of a request without `may_resend` may have gone out on an earlier
-// attempt (for a POST: anything was written, as its body leaves with the
-// headers; for a PUT: the read callback gave out body bytes, and its seek
-// callback also refuses the rewind), it aborts the new one, and the transfer
-// is reported as `after_send`: the caller decides, nothing is sent twice
-// behind its back. A request without a body (GET) is re-sent, visibly
+// an earlier attempt of a request with a body and without `may_resend` wrote
+// anything (the body leaves with the headers), it aborts the new one, and the
+// transfer is reported as `after_send`: the caller decides, nothing is sent
+// twice behind its back. A request without a body (GET) is re-sent, visibly
 // (HttpResponse::resent).
 // To keep that case rare, idle connections are reused only for
 // `max_idle_reuse` (CURLOPT_MAXAGE_CONN), below the keep-alive timeout of
 // common servers.
 //
-// A POST's body is handed to libcurl whole (CURLOPT_POSTFIELDS), so it goes
-// out in the same write as the headers: one packet instead of two, 13 % less
-// CPU per reminder in the dispatch benchmark (bench/README.md).
+// A body is handed to libcurl whole (CURLOPT_POSTFIELDS, with the method's
+// name for PUT, PATCH and DELETE), so it goes out in the same write as the
+// headers: one packet instead of two, 13 % less CPU per reminder in the
+// dispatch benchmark (bench/README.md).
 //
 // Thread-safety: none. Construct, use and destroy on the thread that runs the
 // io_context; callbacks run there. Destroy the Transport before the

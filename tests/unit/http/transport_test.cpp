@@ -232,6 +232,22 @@ TEST_F(TransportTest, ReusedConnectionDyingAfterThePostIsReportedNotResent) {
   EXPECT_EQ(seen[1].connection, 1U);  // the reused one
 }
 
+// Every method with a body follows the same rule, not only POST.
+TEST_F(TransportTest, ReusedConnectionDyingUnderAPutIsReportedNotResent) {
+  server.enqueue(MockReply::json(200, "{}"));
+  server.enqueue(MockReply::of(MockReply::Kind::close_without_answer));
+  ASSERT_TRUE(perform(post("/one")).has_value());
+  HttpRequest put = post("/two", "b=2");
+  put.method = Method::put;
+  const HttpResult second = perform(put);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().kind, FailureKind::after_send);
+  ASSERT_TRUE(test::run_until(io, [&] { return server.open_connections() == 0; }));
+  const auto seen = server.requests();
+  ASSERT_EQ(seen.size(), 2U);
+  EXPECT_EQ(seen[1].method, "PUT");
+}
+
 // For an idempotent request the caller may allow the re-send; it is visible.
 TEST_F(TransportTest, ReusedConnectionDyingIsResentVisiblyWhenAllowed) {
   server.enqueue(MockReply::json(200, "{}"));

@@ -114,10 +114,7 @@ std::vector<BookingRecord> BookingStore::list(const BookingQuery& q) {
 
 std::vector<Visit> BookingStore::booked_overlapping(const std::string& staff, Instant start, Instant end,
                                                     Duration longest) {
-  auto& query = db_.cached(
-      "SELECT id, start_utc, minutes FROM bookings "
-      "WHERE staff = ?1 AND start_utc >= ?2 AND start_utc < ?4 AND start_utc + minutes * 60 > ?3 "
-      "AND status = 'booked' ORDER BY start_utc, id");
+  auto& query = db_.cached(kOverlappingSql);
   query.bind(1, staff).bind(2, seconds(start - longest)).bind(3, seconds(start)).bind(4, seconds(end));
   std::vector<Visit> visits;
   while (query.step()) {

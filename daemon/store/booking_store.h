@@ -57,6 +57,11 @@ class BookingStore {
   // longer than `longest`, which bounds the index range to read; rows that end
   // before `start` are left in SQLite, not built.
   std::vector<Visit> booked_overlapping(const std::string& staff, Instant start, Instant end, Duration longest);
+  // Its query, for the test of its plan (migration 9 makes it index-only).
+  static constexpr const char* kOverlappingSql =
+      "SELECT id, start_utc, minutes FROM bookings "
+      "WHERE staff = ?1 AND start_utc >= ?2 AND start_utc < ?4 AND start_utc + minutes * 60 > ?3 "
+      "AND status = 'booked' ORDER BY start_utc, id";
 
  private:
   Database& db_;

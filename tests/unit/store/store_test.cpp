@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/audit_store.h"
+#include "store/booking_store.h"
 #include "store/migrations.h"
 #include "store/open_store.h"
 #include "store/reminder_store.h"
@@ -640,6 +641,21 @@ TEST(StatusQueries, UseAnIndexNotAScanOfTheOutbox) {
     EXPECT_THAT(detail, ::testing::HasSubstr("INDEX")) << query;
     EXPECT_THAT(detail, ::testing::Not(::testing::HasSubstr("SCAN reminders"))) << query;
   }
+}
+
+// booking.add checks every new visit against the staff member's others; a
+// lookup in the table for each of them was half of that check.
+TEST(OverlapQuery, IsAnsweredFromTheIndexAlone) {
+  test::TempDir dir;
+  const auto opened = open_store(dir.path() / "plan.db", 1000);
+  auto& plan = opened.db->cached(std::string("EXPLAIN QUERY PLAN ") + BookingStore::kOverlappingSql);
+  std::string detail;
+  while (plan.step()) {
+    detail += plan.text(3) + ";";
+  }
+  plan.reset();
+  EXPECT_THAT(detail, ::testing::HasSubstr("USING COVERING INDEX bookings_staff_start"));
+  EXPECT_THAT(detail, ::testing::Not(::testing::HasSubstr("TEMP B-TREE")));  // no sort for the ORDER BY
 }
 
 }  // namespace

@@ -214,6 +214,40 @@ TEST_F(OfficeStoreTest, ClaimAndNextDueReadOnlyTheEarliestWaitingReminders) {
   EXPECT_LT(steps_of(db, "due <= ?1"), 16 * 40);
 }
 
+// The reference names the reminder by its id ("pam-<id>") from the first
+// write: a placeholder renamed afterwards touched a random page of the
+// reference index for every reminder booking.add planned.
+TEST_F(OfficeStoreTest, ANewReminderIsNamedByItsIdInItsOnlyWrite) {
+  const auto client = add_client("K-1", at("2026-11-20T08:00:00Z"));
+  const auto booking = add_booking(client, "AL", at("2026-12-24T09:00:00Z"));
+  db.exec(
+      "CREATE TEMP TABLE renames(n INTEGER); INSERT INTO renames VALUES (0); "
+      "CREATE TEMP TRIGGER count_renames AFTER UPDATE OF reference ON reminders BEGIN "
+      "UPDATE renames SET n = n + 1; END;");
+  ReminderStore reminders(db);
+  auto make = [&] {
+    ReminderRecord r;
+    r.booking_id = booking;
+    r.recipient = "client:" + std::to_string(client);
+    r.due = at("2026-12-23T08:00:00Z");
+    r.visit_start = at("2026-12-24T09:00:00Z");
+    r.created_at = at("2026-11-20T08:00:00Z");
+    r.updated_at = r.created_at;
+    return r;
+  };
+  auto first = make();
+  auto second = make();
+  reminders.insert(first);
+  reminders.insert(second);
+  EXPECT_EQ(second.id, first.id + 1);
+  EXPECT_EQ(second.reference, "pam-" + std::to_string(second.id));
+  EXPECT_EQ(reminders.find(second.id)->reference, second.reference);
+  auto& renames = db.cached("SELECT n FROM renames");
+  ASSERT_TRUE(renames.step());
+  EXPECT_EQ(renames.int64(0), 0);
+  renames.reset();
+}
+
 // status reads the counts by state on every call, also in the middle of a
 // 100,000-reminder dispatch: they come from reminder_counts (a handful of
 // rows), and the triggers keep them equal to the rows whoever changes them.

@@ -183,7 +183,9 @@ int socket_mode(const Args& args) {
       percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1.0));
   // Stopped as systemd stops it, not killed, so that a profiler wrapped
   // around paminnad (callgrind, in bench/README.md) writes what it counted.
-  daemon.stop();
+  if (daemon.stop() != 0) {
+    std::fprintf(stderr, "paminnad did not stop cleanly within 20 s; a profiler's output may be lost\n");
+  }
   return errors.load() == 0 ? 0 : 1;
 }
 

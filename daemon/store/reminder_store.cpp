@@ -66,8 +66,9 @@ std::int64_t ReminderStore::insert(ReminderRecord& r) {
   // SQLite would choose it (one more than the largest in use), and both are
   // written by one statement. Inserting a random placeholder and renaming it
   // touched a random page of the reference index for every new reminder.
-  // (An INSERT ... SELECT from the same table would copy through a
-  // temporary table.)
+  // Safe because the caller holds the write transaction (every change goes
+  // through one connection); an INSERT ... SELECT from the same table would
+  // copy through a temporary table.
   auto& next = db_.cached("SELECT coalesce(max(id), 0) + 1 FROM reminders");
   next.step();
   const auto id = next.int64(0);

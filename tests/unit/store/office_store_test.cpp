@@ -246,6 +246,21 @@ TEST_F(OfficeStoreTest, ANewReminderIsNamedByItsIdInItsOnlyWrite) {
   ASSERT_TRUE(renames.step());
   EXPECT_EQ(renames.int64(0), 0);
   renames.reset();
+
+  // The id is the one SQLite would have chosen: after rows written by other
+  // statements, and after the highest row is gone.
+  db.exec(
+      "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, reference, created_at, "
+      "updated_at) VALUES (40, " +
+      std::to_string(booking) + ", 'none', 'reminder', 'skipped', 0, 0, 'pam-40', 0, 0)");
+  auto third = make();
+  reminders.insert(third);
+  EXPECT_EQ(third.id, 41);
+  db.exec("DELETE FROM reminders WHERE id = 41");
+  auto fourth = make();
+  reminders.insert(fourth);
+  EXPECT_EQ(fourth.id, 41);
+  EXPECT_EQ(reminders.find(41)->reference, "pam-41");
 }
 
 // status reads the counts by state on every call, also in the middle of a

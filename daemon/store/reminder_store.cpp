@@ -77,7 +77,8 @@ std::int64_t ReminderStore::insert(ReminderRecord& r) {
       "INSERT INTO reminders(id, booking_id, recipient, kind, state, due, visit_start, attempts, reference, "
       "provider_id, reason, possible_duplicate, created_at, updated_at, sent_at) "
       "VALUES (?14, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?15, ?8, ?9, ?10, ?11, ?12, ?13)");
-  insert.bind(14, id).bind(15, "pam-" + std::to_string(id));
+  const auto reference = "pam-" + std::to_string(id);
+  insert.bind(14, id).bind(15, reference);
   insert.bind(1, r.booking_id)
       .bind(2, r.recipient)
       .bind(3, to_string(r.kind))
@@ -97,7 +98,7 @@ std::int64_t ReminderStore::insert(ReminderRecord& r) {
   }
   insert.run();
   r.id = id;
-  r.reference = "pam-" + std::to_string(id);
+  r.reference = reference;
   return r.id;
 }
 

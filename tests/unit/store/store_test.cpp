@@ -623,6 +623,17 @@ TEST_F(AuditStoreTest, SurvivesReopening) {
 namespace paminna::store {
 namespace {
 
+// SQLite's plan for `sql`, its steps joined by ";".
+std::string query_plan(Database& db, const std::string& sql) {
+  auto& plan = db.cached("EXPLAIN QUERY PLAN " + sql);
+  std::string detail;
+  while (plan.step()) {
+    detail += plan.text(3) + ";";
+  }
+  plan.reset();
+  return detail;
+}
+
 // `status` runs these on every call, also in the middle of a 100,000-reminder
 // dispatch: each must be answered from an index, never by scanning the outbox.
 TEST(StatusQueries, UseAnIndexNotAScanOfTheOutbox) {
@@ -632,12 +643,7 @@ TEST(StatusQueries, UseAnIndexNotAScanOfTheOutbox) {
   for (const char* query : {"SELECT count(*) FROM reminders WHERE possible_duplicate = 1",
                             "SELECT max(sent_at) FROM reminders WHERE sent_at IS NOT NULL",
                             "SELECT count(*) FROM reminders WHERE state = 'failed'"}) {
-    auto& plan = db.cached(std::string("EXPLAIN QUERY PLAN ") + query);
-    std::string detail;
-    while (plan.step()) {
-      detail += plan.text(3) + ";";
-    }
-    plan.reset();
+    const auto detail = query_plan(db, query);
     EXPECT_THAT(detail, ::testing::HasSubstr("INDEX")) << query;
     EXPECT_THAT(detail, ::testing::Not(::testing::HasSubstr("SCAN reminders"))) << query;
   }
@@ -648,12 +654,7 @@ TEST(StatusQueries, UseAnIndexNotAScanOfTheOutbox) {
 TEST(OverlapQuery, IsAnsweredFromTheIndexAlone) {
   test::TempDir dir;
   const auto opened = open_store(dir.path() / "plan.db", 1000);
-  auto& plan = opened.db->cached(std::string("EXPLAIN QUERY PLAN ") + BookingStore::kOverlappingSql);
-  std::string detail;
-  while (plan.step()) {
-    detail += plan.text(3) + ";";
-  }
-  plan.reset();
+  const auto detail = query_plan(*opened.db, BookingStore::kOverlappingSql);
   EXPECT_THAT(detail, ::testing::HasSubstr("USING COVERING INDEX bookings_staff_start"));
   EXPECT_THAT(detail, ::testing::Not(::testing::HasSubstr("TEMP B-TREE")));  // no sort for the ORDER BY
 }

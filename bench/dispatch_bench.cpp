@@ -23,6 +23,7 @@
 #include "service/wall_timer.h"
 #include "sms/elks46_gateway.h"
 #include "store/open_store.h"
+#include "store/wal_worker.h"
 #include "support/mock_http_server.h"
 #include "support/temp_dir.h"
 
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
   }
 
   boost::asio::io_context io;
+  // As the daemon has it: checkpoints off the loop (store/wal_worker.h).
+  store::WalWorker wal(db, [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); });
   ManualClock clock(now);
   ManualWallTimer timer([&clock] { return clock.now(); },
                         [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); });

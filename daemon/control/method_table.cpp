@@ -83,7 +83,19 @@ void MethodTable::begin_turn() {
   in_turn_ = true;
   ++turn_;
   if (db_ != nullptr) {
-    db_->begin_group();
+    open_group();
+  }
+}
+
+void MethodTable::open_group() {
+  db_->begin_group(sync_ ? store::Database::GroupSync::by_caller : store::Database::GroupSync::in_commit);
+}
+
+void MethodTable::release(std::vector<Held>& held) {
+  for (auto& response : held) {
+    if (response.line) {
+      response.send(std::move(*response.line));
+    }
   }
 }
 
@@ -93,10 +105,19 @@ void MethodTable::end_turn() {
   }
   in_turn_ = false;
   auto held = std::exchange(held_, {});
-  for (auto& response : held) {
-    if (response.line) {
-      response.send(std::move(*response.line));
+  const bool wrote = std::exchange(turn_wrote_, false);
+  if (sync_ && (wrote || !waiting_.empty())) {
+    // A turn that wrote nothing still waits behind one that did: it may have
+    // read those changes, and a connection's answers keep their order.
+    if (wrote) {
+      ++syncs_asked_;
     }
+    waiting_.push_back({std::move(held), std::exchange(turn_after_sync_, {}), syncs_asked_, wrote});
+    if (wrote) {
+      sync_([this, sync = syncs_asked_](std::error_code error) { synced(sync, error); });
+    }
+  } else {
+    release(held);
   }
   if (std::exchange(changed_, false)) {
     try {
@@ -114,7 +135,16 @@ void MethodTable::end_turn() {
 // change of the group ("client is closed") that never reached the disk.
 void MethodTable::commit_group() {
   try {
-    db_->end_group();
+    auto committed = db_->end_group();
+    if (committed.committed) {
+      turn_wrote_ = true;
+      for (auto& action : committed.after_sync) {
+        turn_after_sync_.push_back(std::move(action));
+      }
+      for (const auto index : grouped_) {
+        held_[index].grouped = true;
+      }
+    }
   } catch (const store::StoreError& e) {
     std::string methods;
     for (const auto index : grouped_) {
@@ -137,6 +167,42 @@ void MethodTable::commit_group() {
   changes_ = 0;
 }
 
+// Confirmations come in the order they were asked for, and one covers every
+// commit before it, so it releases all turns up to its own.
+void MethodTable::synced(std::uint64_t sync, std::error_code error) {
+  bool reported = false;
+  while (!waiting_.empty() && waiting_.front().sync <= sync) {
+    auto entry = std::move(waiting_.front());
+    waiting_.pop_front();
+    if (entry.wrote && error) {
+      if (!reported) {
+        store_failed(
+            fmt::format("what=sync-after-commit requests={}", entry.held.size()),
+            store::StoreError("confirm that the changes of a turn are on disk", SQLITE_IOERR_FSYNC, error.message()));
+        reported = true;
+      }
+      for (auto& response : entry.held) {
+        if (response.grouped && response.line) {
+          response.line = error_line(response.id, error_code::store_unavailable,
+                                     "the change is in the database, but the disk did not confirm that it was "
+                                     "saved (see the daemon's log); check before trying again");
+          if (!response.error) {
+            ++response.stats->errors;
+          }
+        }
+      }
+    } else if (entry.wrote) {
+      for (auto& action : entry.after_sync) {
+        try {
+          action();
+        } catch (...) {  // NOLINT(bugprone-empty-catch): as Database::after_commit, the change stands
+        }
+      }
+    }
+    release(entry.held);
+  }
+}
+
 void MethodTable::store_failed(const std::string& what, const store::StoreError& error) {
   log::event(log::Event::STORE_ERROR, "{} error=\"{}\"", what, error.what());
   for (const auto& listener : on_store_error_) {
@@ -154,6 +220,9 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     send = [this, turn = turn_, slot, direct](std::string response) {
       if (in_turn_ && turn_ == turn) {
         held_[slot].line = std::move(response);
+      } else if (!waiting_.empty()) {
+        // Behind the answers still waiting for the disk, so that none is overtaken.
+        waiting_.back().held.push_back({direct, std::move(response), nullptr, nullptr, {}, false});
       } else {
         direct(std::move(response));
       }
@@ -278,7 +347,7 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     respond.error(RpcError(error_code::internal_error, "internal error; see the daemon's log"));
   }
   if (alone) {
-    db_->begin_group();
+    open_group();
   }
   if (grouped) {
     grouped_.push_back(slot);

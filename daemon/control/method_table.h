@@ -11,11 +11,13 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "control/rpc_error.h"
@@ -90,7 +92,18 @@ class MethodTable {
   // so a response still means "on disk". If the shared commit fails, each of
   // those responses becomes a store_unavailable error instead. Without
   // commit_groups_in() or outside a turn, each change commits on its own.
-  void commit_groups_in(store::Database& db) { db_ = &db; }
+  //
+  // With `sync`, the group's COMMIT does not wait for the disk
+  // (GroupSync::by_caller): end_turn() asks `sync` to confirm it and the
+  // loop goes on. The responses of that turn, and of every later turn, wait
+  // in order until the confirmation, so nothing a later reply shows can be
+  // lost to a power cut either. If it fails, the responses of the changes
+  // become store_unavailable errors that say the disk did not confirm them.
+  using SyncRequest = std::function<void(std::function<void(std::error_code)>)>;
+  void commit_groups_in(store::Database& db, SyncRequest sync = {}) {
+    db_ = &db;
+    sync_ = std::move(sync);
+  }
   void begin_turn();
   void end_turn();
 
@@ -126,10 +139,21 @@ class MethodTable {
     std::optional<std::string> line;  // none yet (async) or none at all (notification)
     nlohmann::json id;
     MethodStats* stats = nullptr;
-    std::string method;  // for the log line if the group is lost
-    bool error = false;  // answered with an error (already counted)
+    std::string method;    // for the log line if the group is lost
+    bool error = false;    // answered with an error (already counted)
+    bool grouped = false;  // ran in a group that committed: its answer rests on that commit reaching the disk
   };
+  // The responses of a turn whose commit (or an earlier one) the disk has not confirmed yet.
+  struct Waiting {
+    std::vector<Held> held;
+    std::vector<std::function<void()>> after_sync;  // the group's after-commit actions
+    std::uint64_t sync = 0;                         // the confirmation that releases them
+    bool wrote = false;                             // this turn committed a group
+  };
+  static void release(std::vector<Held>& held);
+  void open_group();
   void commit_group();
+  void synced(std::uint64_t sync, std::error_code error);
   void store_failed(const std::string& what, const store::StoreError& error);
 
   std::map<std::string, Method> methods_;
@@ -143,6 +167,11 @@ class MethodTable {
   std::vector<std::size_t> grouped_;  // indexes into held_ of the requests that ran in the open group
   std::size_t changes_ = 0;           // how many of them changed something
   bool changed_ = false;              // a grouped change was made: after_change listeners run at end_turn()
+  SyncRequest sync_;
+  bool turn_wrote_ = false;                             // a group of this turn committed
+  std::vector<std::function<void()>> turn_after_sync_;  // and left these actions for its confirmation
+  std::uint64_t syncs_asked_ = 0;
+  std::deque<Waiting> waiting_;  // oldest first
 };
 
 std::string error_line(const nlohmann::json& id, int code, const std::string& message,

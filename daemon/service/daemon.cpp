@@ -76,7 +76,11 @@ void Daemon::start() {
   register_metrics();
   register_backup(*this);
 
-  methods_.commit_groups_in(*store_.db);
+  // The WAL's syncs and checkpoints run off the loop (store/wal_worker.h).
+  wal_ = std::make_unique<store::WalWorker>(
+      *store_.db, [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); });
+  methods_.commit_groups_in(*store_.db,
+                            [this](std::function<void(std::error_code)> done) { wal_->sync(std::move(done)); });
   const auto& c = config_->control;
   server_ = std::make_unique<control::Server>(
       io_, methods_, control::ServerLimits{c.max_connections, c.max_line_bytes, c.idle_timeout, c.max_output_bytes});

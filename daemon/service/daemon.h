@@ -33,6 +33,7 @@
 #include "service/wall_timer.h"
 #include "sms/sms_gateway.h"
 #include "store/open_store.h"
+#include "store/wal_worker.h"
 
 namespace paminna {
 
@@ -108,6 +109,8 @@ class Daemon {
   ManualWallTimer* manual_timer_ = nullptr;
   std::unique_ptr<Scheduler> scheduler_;
   store::OpenedStore store_;
+  // Joined before the store closes; what it posts to io_ after the loop stopped is dropped with io_.
+  std::unique_ptr<store::WalWorker> wal_;
   std::unique_ptr<Auditor> auditor_;
   control::MethodTable methods_;
   std::unique_ptr<control::Server> server_;

@@ -194,20 +194,26 @@ std::int64_t Database::size_bytes() {
   return bytes;
 }
 
-void Database::begin_group() {
+void Database::begin_group(GroupSync sync) {
   group_ = Group::collecting;
+  group_sync_ = sync;
   group_change_ = false;
   group_broken_ = false;
 }
 
-void Database::end_group() {
+Database::GroupCommit Database::end_group() {
   const bool open = group_ == Group::open;
   const bool broken = std::exchange(group_broken_, false);
   group_ = Group::off;
   group_change_ = false;
   if (!open) {
-    return;
+    return {};
   }
+  // The next transaction, grouped or not, starts from FULL whatever happens here.
+  struct Restore {
+    Database& db;
+    ~Restore() { db.restore_synchronous_full(); }
+  } restore{*this};
   if (sqlite3_get_autocommit(db_) != 0) {
     after_commit_.clear();
     throw StoreError("commit the changes of this turn", SQLITE_ABORT,
@@ -224,7 +230,30 @@ void Database::end_group() {
     rollback_if_open();
     throw;
   }
+  if (group_sync_ == GroupSync::by_caller) {
+    return {true, std::exchange(after_commit_, {})};
+  }
   run_after_commit();
+  return {true, {}};
+}
+
+void Database::set_synchronous_normal() {
+  synchronous_normal_ = true;
+  char* message = nullptr;
+  if (sqlite3_exec(db_, "PRAGMA synchronous = NORMAL", nullptr, nullptr, &message) != SQLITE_OK) {
+    const std::string detail = message != nullptr ? message : sqlite3_errmsg(db_);
+    sqlite3_free(message);
+    throw StoreError("PRAGMA synchronous = NORMAL for the changes of this turn", sqlite3_extended_errcode(db_), detail);
+  }
+}
+
+void Database::restore_synchronous_full() noexcept {
+  if (!synchronous_normal_ || sqlite3_get_autocommit(db_) == 0) {
+    return;
+  }
+  if (sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr) == SQLITE_OK) {
+    synchronous_normal_ = false;
+  }
 }
 
 void Database::rollback_if_open() noexcept {
@@ -268,8 +297,23 @@ void Database::run_after_commit() noexcept {
 // text on every call, which was a tenth of a `status` call.
 Transaction::Transaction(Database& db) : db_(db) {
   if (db_.group_ != Database::Group::open) {
-    db_.cached("BEGIN IMMEDIATE").run();  // in a group, on failure this change fails alone and the group stays empty
-    db_.after_commit_.clear();            // none is left, unless SQLite ended a transaction on its own
+    if (db_.group_ == Database::Group::collecting && db_.group_sync_ == Database::GroupSync::by_caller) {
+      db_.set_synchronous_normal();
+    } else if (db_.synchronous_normal_) {
+      // Without FULL this change could be acknowledged before it is on disk: it waits until FULL is back.
+      db_.restore_synchronous_full();
+      if (db_.synchronous_normal_) {
+        throw StoreError("begin a change", SQLITE_ERROR, "PRAGMA synchronous = FULL could not be restored");
+      }
+    }
+    try {
+      // In a group, on failure this change fails alone and the group stays empty.
+      db_.cached("BEGIN IMMEDIATE").run();
+    } catch (const StoreError&) {
+      db_.restore_synchronous_full();
+      throw;
+    }
+    db_.after_commit_.clear();  // none is left, unless SQLite ended a transaction on its own
     if (db_.group_ == Database::Group::off) {
       return;
     }

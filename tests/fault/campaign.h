@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace paminna::fault {
 
@@ -40,13 +42,18 @@ inline std::string visit(int day, int hour, int minute, int month = 11) {
 
 // One SQL value from the database file, read-only (WAL lets it run beside the
 // daemon); "ok" reads as 1, other text as 0, no row or an error as -1.
-inline std::int64_t scalar(const std::filesystem::path& database, const std::string& sql) {
+inline sqlite3* open_read_only(const std::filesystem::path& database) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(db);
     broken("cannot open " + database.string());
   }
   sqlite3_busy_timeout(db, 5000);
+  return db;
+}
+
+inline std::int64_t scalar(const std::filesystem::path& database, const std::string& sql) {
+  sqlite3* db = open_read_only(database);
   sqlite3_stmt* statement = nullptr;
   std::int64_t value = -1;
   if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
@@ -58,6 +65,33 @@ inline std::int64_t scalar(const std::filesystem::path& database, const std::str
   sqlite3_finalize(statement);
   sqlite3_close(db);
   return value;
+}
+
+// The first of `ids` with no row in `table`, read in one read-only connection:
+// a connection of its own per id rebuilt the WAL's index from the file each
+// time, since no daemon holds it after a kill (12 ms a time for a 40 MB WAL).
+inline std::optional<std::int64_t> first_missing(const std::filesystem::path& database, const std::string& table,
+                                                 const std::vector<std::int64_t>& ids) {
+  sqlite3* db = open_read_only(database);
+  sqlite3_stmt* statement = nullptr;
+  const auto sql = "SELECT count(*) FROM " + table + " WHERE id = ?1";
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    broken("cannot read " + table + " in " + database.string());
+  }
+  std::optional<std::int64_t> missing;
+  for (const auto id : ids) {
+    sqlite3_bind_int64(statement, 1, id);
+    const bool found = sqlite3_step(statement) == SQLITE_ROW && sqlite3_column_int64(statement, 0) == 1;
+    sqlite3_reset(statement);
+    if (!found) {
+      missing = id;
+      break;
+    }
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return missing;
 }
 
 }  // namespace paminna::fault

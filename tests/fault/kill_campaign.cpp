@@ -38,6 +38,7 @@ using namespace std::chrono_literals;
 namespace {
 
 using fault::broken;
+using fault::first_missing;
 using fault::form_field;
 using fault::scalar;
 
@@ -190,10 +191,8 @@ int main(int argc, char** argv) {
         broken("kill " + std::to_string(k) + ": " + std::to_string(reminders) + " reminders of " +
                std::to_string(count));
       }
-      for (const auto id : acknowledged) {
-        if (scalar(daemon.database(), "SELECT count(*) FROM bookings WHERE id = " + std::to_string(id)) != 1) {
-          broken("kill " + std::to_string(k) + ": acknowledged booking " + std::to_string(id) + " is gone");
-        }
+      if (const auto gone = first_missing(daemon.database(), "bookings", acknowledged)) {
+        broken("kill " + std::to_string(k) + ": acknowledged booking " + std::to_string(*gone) + " is gone");
       }
       // The clock only moves forward across restarts, as the wall clock does.
       clock_offset += 30;

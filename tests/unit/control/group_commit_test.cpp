@@ -4,9 +4,11 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "control/method_table.h"
@@ -263,6 +265,162 @@ TEST_F(GroupCommitTest, AFailedCommitSaysNothingAndTheNextTransactionStartsClean
     tx.commit();
   }
   EXPECT_THAT(said_, ::testing::ElementsAre("kept"));
+}
+
+// With a sync (the daemon's store::WalWorker), the group's COMMIT does not
+// wait for the disk; the turn's answers wait for the sync instead.
+class ConfirmedGroupCommitTest : public GroupCommitTest {
+ protected:
+  ConfirmedGroupCommitTest() {
+    table_.add("note.count", MethodInfo{"Counts notes.", false}, [this](const CallContext&, const json&) {
+      auto& count = db_.cached("SELECT count(*) FROM notes");
+      count.step();
+      const auto n = count.int64(0);
+      count.reset();
+      return json{{"notes", n}};
+    });
+    table_.on_store_error([this] { ++store_errors_; });
+    table_.commit_groups_in(db_,
+                            [this](std::function<void(std::error_code)> done) { syncs_.push_back(std::move(done)); });
+  }
+
+  // The disk answers the oldest sync asked for.
+  void confirm(std::error_code error = {}) {
+    ASSERT_FALSE(syncs_.empty());
+    auto done = std::move(syncs_.front());
+    syncs_.erase(syncs_.begin());
+    done(error);
+  }
+
+  std::vector<int> sent_ids() const {
+    std::vector<int> ids;
+    for (const auto& response : sent_) {
+      ids.push_back(response.at("id").get<int>());
+    }
+    return ids;
+  }
+
+  // Prepared afresh: SQLite reads this pragma's value when the statement is prepared.
+  int synchronous() {
+    store::Statement level(db_.handle(), "PRAGMA synchronous");
+    level.step();
+    return static_cast<int>(level.int64(0));
+  }
+
+  std::vector<std::function<void(std::error_code)>> syncs_;
+  int store_errors_ = 0;
+};
+
+TEST_F(ConfirmedGroupCommitTest, TheAnswersOfATurnWaitUntilTheDiskConfirmsItsCommit) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "note.add", {{"text", "b"}});
+  table_.end_turn();
+  EXPECT_EQ(count_from_outside(), 2) << "committed";
+  EXPECT_TRUE(sent_.empty()) << "but not yet confirmed on disk";
+  EXPECT_TRUE(said_.empty()) << "the audit's log line waits too";
+  EXPECT_EQ(after_change_, 1) << "the dispatcher may plan at once: what it sends commits with FULL";
+  ASSERT_EQ(syncs_.size(), 1U);
+  confirm();
+  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1, 2));
+  EXPECT_TRUE(sent_[0].contains("result")) << sent_[0].dump();
+  EXPECT_THAT(said_, ::testing::ElementsAre("a", "b"));
+}
+
+TEST_F(ConfirmedGroupCommitTest, ATurnThatChangedNothingWaitsOnlyBehindOneThatDid) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  table_.end_turn();
+  table_.begin_turn();
+  call(2, "note.count");  // it sees note a, which a power cut could still take away
+  table_.end_turn();
+  EXPECT_TRUE(sent_.empty());
+  EXPECT_EQ(syncs_.size(), 1U) << "a turn without a commit asks for no sync";
+  confirm();
+  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1, 2));
+  EXPECT_EQ(sent_[1].at("result").at("notes"), 1);
+  table_.begin_turn();
+  call(3, "note.count");
+  table_.end_turn();
+  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1, 2, 3)) << "nothing to wait for: answered at once";
+  EXPECT_TRUE(syncs_.empty());
+}
+
+TEST_F(ConfirmedGroupCommitTest, EachConfirmationReleasesTheTurnsUpToItsOwn) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  table_.end_turn();
+  table_.begin_turn();
+  call(2, "note.add", {{"text", "b"}});
+  table_.end_turn();
+  ASSERT_EQ(syncs_.size(), 2U);
+  confirm();
+  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1));
+  confirm();
+  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1, 2));
+}
+
+TEST_F(ConfirmedGroupCommitTest, WhenTheDiskDoesNotConfirmTheChangesAreAnsweredWithAnErrorThatSaysSo) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "note.add", {{"text", "refused"}});
+  call(3, "note.count");  // runs alone, after the group's commit
+  table_.end_turn();
+  confirm(std::make_error_code(std::errc::io_error));
+  ASSERT_EQ(sent_.size(), 3U);
+  for (const std::size_t i : {0U, 1U}) {
+    ASSERT_TRUE(sent_[i].contains("error")) << sent_[i].dump();
+    EXPECT_EQ(sent_[i].at("error").at("code"), error_code::store_unavailable);
+    EXPECT_THAT(sent_[i].at("error").at("message").get<std::string>(), HasSubstr("did not confirm"));
+  }
+  EXPECT_TRUE(sent_[2].contains("result")) << "a read is answered as it was";
+  EXPECT_TRUE(said_.empty()) << "what the disk did not confirm is not said";
+  EXPECT_EQ(store_errors_, 1);
+  EXPECT_EQ(table_.stats().at("note.add").errors, 2U);
+}
+
+TEST_F(ConfirmedGroupCommitTest, AnAsyncAnswerDoesNotOvertakeAnAnswerWaitingForTheDisk) {
+  std::optional<Responder> later;
+  table_.add_async("slow", MethodInfo{"Answers later.", false},
+                   [&later](const CallContext&, const json&, Responder respond) { later = std::move(respond); });
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  call(2, "slow");
+  table_.end_turn();
+  ASSERT_TRUE(later);
+  later->result("done");
+  EXPECT_TRUE(sent_.empty());
+  confirm();
+  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1, 2));
+}
+
+TEST_F(ConfirmedGroupCommitTest, OnlyTheGroupCommitsWithoutWaitingForTheDisk) {
+  EXPECT_EQ(synchronous(), 2) << "FULL";
+  db_.begin_group(store::Database::GroupSync::by_caller);
+  {
+    store::Transaction tx(db_);
+    EXPECT_EQ(synchronous(), 1) << "NORMAL: the caller syncs";
+    db_.cached("INSERT INTO notes(text) VALUES ('a')").run();
+    db_.after_commit([this] { said_.emplace_back("a"); });
+    tx.commit();
+  }
+  auto committed = db_.end_group();
+  EXPECT_TRUE(committed.committed);
+  EXPECT_TRUE(said_.empty());
+  ASSERT_EQ(committed.after_sync.size(), 1U) << "handed back for the caller to run once synced";
+  EXPECT_EQ(synchronous(), 2) << "FULL again for everything else";
+  {
+    store::Transaction tx(db_);
+    EXPECT_EQ(synchronous(), 2);
+    tx.commit();
+  }
+  db_.begin_group();
+  {
+    store::Transaction tx(db_);
+    EXPECT_EQ(synchronous(), 2) << "a group that syncs in its COMMIT";
+    tx.commit();
+  }
+  EXPECT_TRUE(db_.end_group().committed);
 }
 
 }  // namespace

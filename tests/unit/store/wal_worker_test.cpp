@@ -1,0 +1,146 @@
+// The WAL's disk work off the loop: confirmations of commits and checkpoints,
+// on a real file. What the worker posts runs on the test's thread, as it runs
+// on the daemon's loop.
+#include "store/wal_worker.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "store/sqlite.h"
+#include "support/temp_dir.h"
+
+namespace paminna::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class WalWorkerTest : public ::testing::Test {
+ protected:
+  WalWorkerTest() {
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("PRAGMA synchronous = FULL");
+    db_.exec("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL)");
+  }
+
+  WalWorker::Post poster() {
+    return [this](std::function<void()> task) {
+      {
+        const std::lock_guard lock(mutex_);
+        posted_.push_back(std::move(task));
+      }
+      wake_.notify_one();
+    };
+  }
+
+  // Runs what the worker posted until `done` holds; false after ten seconds.
+  bool run_posted_until(const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!done()) {
+      std::function<void()> task;
+      {
+        std::unique_lock lock(mutex_);
+        if (!wake_.wait_until(lock, deadline, [this] { return !posted_.empty(); })) {
+          return done();
+        }
+        task = std::move(posted_.front());
+        posted_.pop_front();
+      }
+      task();
+    }
+    return true;
+  }
+
+  void run_posted() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        const std::lock_guard lock(mutex_);
+        if (posted_.empty()) {
+          return;
+        }
+        task = std::move(posted_.front());
+        posted_.pop_front();
+      }
+      task();
+    }
+  }
+
+  // A commit of about `pages` pages, as the loop's group commit makes it.
+  void commit_pages(int pages) {
+    db_.begin_group(Database::GroupSync::by_caller);
+    {
+      Transaction tx(db_);
+      db_.cached("INSERT INTO notes(body) VALUES (?1)")
+          .bind(1, std::string(static_cast<std::size_t>(pages) * 4000, 'x'))
+          .run();
+      tx.commit();
+    }
+    ASSERT_TRUE(db_.end_group().committed);
+  }
+
+  std::uintmax_t wal_bytes() const {
+    std::error_code ignored;
+    const auto size = fs::file_size(dir_.path() / "notes.db-wal", ignored);
+    return ignored ? 0 : size;
+  }
+
+  test::TempDir dir_;
+  Database db_{dir_.path() / "notes.db", {}};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> posted_;
+};
+
+TEST_F(WalWorkerTest, AConfirmationComesOnTheLoopAfterAnFdatasync) {
+  WalWorker worker(db_, poster());
+  commit_pages(2);
+  std::optional<std::error_code> result;
+  worker.sync([&result](std::error_code error) { result = error; });
+  ASSERT_TRUE(run_posted_until([&] { return result.has_value(); }));
+  EXPECT_FALSE(*result) << result->message();
+  EXPECT_EQ(worker.syncs(), 1U);
+}
+
+TEST_F(WalWorkerTest, AMissingDatabaseIsAnErrorNotAConfirmation) {
+  WalWorker worker(db_, poster());
+  commit_pages(1);
+  fs::remove(dir_.path() / "notes.db-wal");
+  fs::remove(dir_.path() / "notes.db");
+  std::optional<std::error_code> result;
+  worker.sync([&result](std::error_code error) { result = error; });
+  ASSERT_TRUE(run_posted_until([&] { return result.has_value(); }));
+  EXPECT_EQ(*result, std::errc::no_such_file_or_directory);
+}
+
+TEST_F(WalWorkerTest, CheckpointsRunOnTheWorkerAndKeepTheWalSmall) {
+  constexpr int kMark = 64;
+  WalWorker worker(db_, poster(), kMark);
+  std::uintmax_t largest = 0;
+  for (int i = 0; i < 250; ++i) {
+    commit_pages(8);  // 2,000 pages in all
+    largest = std::max(largest, wal_bytes());
+    ASSERT_TRUE(run_posted_until([&] { return worker.idle(); }));
+    run_posted();  // the loop's part of a checkpoint
+  }
+  EXPECT_GT(worker.checkpoints(), 10U);
+  // SQLite's own checkpoint, at 1,000 pages, would have let it grow to 4 MB.
+  EXPECT_LT(largest, static_cast<std::uintmax_t>(2 * kMark) * (4096 + 24))
+      << "the WAL started again from its beginning";
+  auto& count = db_.cached("SELECT count(*) FROM notes");
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.int64(0), 250);
+  count.reset();
+}
+
+}  // namespace
+}  // namespace paminna::store

@@ -170,25 +170,31 @@ void MethodTable::commit_group() {
 // Confirmations come in the order they were asked for, and one covers every
 // commit before it, so it releases all turns up to its own.
 void MethodTable::synced(std::uint64_t sync, std::error_code error) {
-  bool reported = false;
+  if (!error) {
+    sync_failing_ = false;
+  }
   while (!waiting_.empty() && waiting_.front().sync <= sync) {
     auto entry = std::move(waiting_.front());
     waiting_.pop_front();
     if (entry.wrote && error) {
-      if (!reported) {
+      if (!std::exchange(sync_failing_, true)) {  // once, not once per turn: the failure is final (WalWorker)
         store_failed(
             fmt::format("what=sync-after-commit requests={}", entry.held.size()),
             store::StoreError("confirm that the changes of a turn are on disk", SQLITE_IOERR_FSYNC, error.message()));
-        reported = true;
       }
       for (auto& response : entry.held) {
-        if (response.grouped && response.line) {
-          response.line = error_line(response.id, error_code::store_unavailable,
-                                     "the change is in the database, but the disk did not confirm that it was "
-                                     "saved (see the daemon's log); check before trying again");
-          if (!response.error) {
-            ++response.stats->errors;
-          }
+        if (!response.grouped || !response.line) {
+          continue;
+        }
+        // A refusal too may rest on a change of the group ("client is closed").
+        response.line =
+            error_line(response.id, error_code::store_unavailable,
+                       response.changed ? "the change is in the database, but the disk did not confirm that it was "
+                                          "saved (see the daemon's log); check before trying again"
+                                        : "the disk did not confirm the changes this answer rests on (see the "
+                                          "daemon's log); try again");
+        if (!response.error) {
+          ++response.stats->errors;
         }
       }
     } else if (entry.wrote) {
@@ -201,6 +207,10 @@ void MethodTable::synced(std::uint64_t sync, std::error_code error) {
     }
     release(entry.held);
   }
+}
+
+void MethodTable::confirm_all(std::error_code error) {
+  synced(syncs_asked_, error);
 }
 
 void MethodTable::store_failed(const std::string& what, const store::StoreError& error) {
@@ -354,6 +364,7 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     if (db_->take_group_change()) {
       ++changes_;
       changed_ = true;
+      held_[slot].changed = true;
     }
   }
 }

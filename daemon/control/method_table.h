@@ -106,6 +106,10 @@ class MethodTable {
   }
   void begin_turn();
   void end_turn();
+  // Releases every answer still waiting for the disk, as if `sync` had
+  // answered `error`: for a stop, which syncs on the loop itself before it
+  // closes the sockets, so that a change made is also a change answered.
+  void confirm_all(std::error_code error);
 
   [[nodiscard]] std::vector<std::pair<std::string, MethodInfo>> list() const;
 
@@ -142,6 +146,7 @@ class MethodTable {
     std::string method;    // for the log line if the group is lost
     bool error = false;    // answered with an error (already counted)
     bool grouped = false;  // ran in a group that committed: its answer rests on that commit reaching the disk
+    bool changed = false;  // and changed something in it
   };
   // The responses of a turn whose commit (or an earlier one) the disk has not confirmed yet.
   struct Waiting {
@@ -171,6 +176,7 @@ class MethodTable {
   bool turn_wrote_ = false;                             // a group of this turn committed
   std::vector<std::function<void()>> turn_after_sync_;  // and left these actions for its confirmation
   std::uint64_t syncs_asked_ = 0;
+  bool sync_failing_ = false;    // reported; until a sync succeeds again
   std::deque<Waiting> waiting_;  // oldest first
 };
 

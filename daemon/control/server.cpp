@@ -28,6 +28,10 @@ constexpr std::chrono::seconds kMinIdleBeforeEviction{1};
 
 // Lines handled for one peer before the others get a turn.
 constexpr int kLinesPerTurn = 16;
+// Requests of one connection read and not yet answered. Answers wait for the
+// disk (MethodTable::commit_groups_in); a client that sends without reading
+// them stops being read here instead of filling the daemon's memory.
+constexpr int kMaxUnanswered = 256;
 // Lines in one turn of the method table: a turn is one transaction holding the
 // database's write lock, and reminder timers and the watchdog wait for it.
 constexpr std::size_t kMaxLinesPerTurn = 64;
@@ -127,7 +131,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       if (closing_ || closed_) {
         return false;
       }
-      if (!outbox_.empty()) {
+      if (!outbox_.empty() || pending_ >= kMaxUnanswered) {
         paused_ = true;  // write() resumes once the replies are out
         return false;
       }
@@ -190,7 +194,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
                         if (!self->outbox_.empty()) {
                           self->write();
                         } else if (self->closing_) {
-                          self->close();
+                          // Answers still waiting for the disk go out first; the idle timer bounds the wait.
+                          if (self->pending_ == 0) {
+                            self->close();
+                          }
                         } else {
                           self->resume();
                         }
@@ -208,7 +215,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void flush_then_close() {
-    if (!writing_ && outbox_.empty()) {
+    if (!writing_ && outbox_.empty() && pending_ == 0) {
       close();
     }
   }

@@ -118,6 +118,11 @@ void Daemon::stop() {
     listener();
   }
   notify::stopping();
+  if (wal_) {
+    // What was committed is answered before the sockets close: a client told
+    // nothing would add the same booking again.
+    methods_.confirm_all(wal_->sync_now());
+  }
   if (server_) {
     server_->stop();
   }

@@ -89,7 +89,8 @@ class Daemon {
   void register_metrics();
   void wait_for_signals();
   void feed_watchdog();
-  // nullopt when a trivial read works; else why not. A busy database (another
+  // nullopt when a trivial read works and the disk confirms what is written
+  // (store::WalWorker::trouble); else why not. A busy database (another
   // process holds a lock) is not a failure: it passes.
   std::optional<std::string> probe_store();
   // The daemon's own problems (store) and every section's: empty means healthy.

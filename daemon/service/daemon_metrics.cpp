@@ -26,6 +26,11 @@ constexpr auto kStoreErrorWindow = std::chrono::minutes{15};
 }  // namespace
 
 std::optional<std::string> Daemon::probe_store() {
+  if (wal_) {
+    if (auto trouble = wal_->trouble(std::chrono::steady_clock::now())) {
+      return trouble;
+    }
+  }
   try {
     auto& s = store_.db->cached("SELECT count(*) FROM sqlite_schema");
     s.step();

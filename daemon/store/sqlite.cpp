@@ -202,6 +202,11 @@ void Database::begin_group(GroupSync sync) {
 }
 
 Database::GroupCommit Database::end_group() {
+  // The next transaction, grouped or not, starts from FULL whatever happens here.
+  struct Restore {
+    Database& db;
+    ~Restore() { db.restore_synchronous_full(); }
+  } restore{*this};
   const bool open = group_ == Group::open;
   const bool broken = std::exchange(group_broken_, false);
   group_ = Group::off;
@@ -209,11 +214,6 @@ Database::GroupCommit Database::end_group() {
   if (!open) {
     return {};
   }
-  // The next transaction, grouped or not, starts from FULL whatever happens here.
-  struct Restore {
-    Database& db;
-    ~Restore() { db.restore_synchronous_full(); }
-  } restore{*this};
   if (sqlite3_get_autocommit(db_) != 0) {
     after_commit_.clear();
     throw StoreError("commit the changes of this turn", SQLITE_ABORT,

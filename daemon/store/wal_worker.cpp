@@ -1,10 +1,12 @@
 #include "store/wal_worker.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 
 #include "store/sqlite.h"
 
@@ -16,9 +18,7 @@ std::error_code last_error() {
   return {errno, std::generic_category()};
 }
 
-// Opened by name for each sync: the WAL SQLite writes now, not one it may
-// have removed and created again since.
-int open_for_sync(const std::filesystem::path& path, int flags) {
+int open_read_only(const std::filesystem::path& path, int flags) {
   for (;;) {
     const int fd = ::open(path.c_str(), flags | O_RDONLY | O_CLOEXEC);
     if (fd >= 0 || errno != EINTR) {
@@ -27,24 +27,53 @@ int open_for_sync(const std::filesystem::path& path, int flags) {
   }
 }
 
-std::error_code sync_and_close(int fd, bool data_only) {
-  std::error_code error;
-  if ((data_only ? ::fdatasync(fd) : ::fsync(fd)) != 0) {
-    error = last_error();
-  }
-  ::close(fd);
-  return error;
+std::pair<std::uint64_t, std::uint64_t> identity(const struct stat& st) {
+  return {st.st_dev, st.st_ino};
 }
 
 }  // namespace
 
-WalWorker::WalWorker(Database& db, Post post, int checkpoint_pages)
+WalWorker::WalWorker(Database& db, Post post, Options options)
     : main_(db.handle()),
-      checkpoint_pages_(checkpoint_pages),
+      options_(std::move(options)),
       database_(db.path()),
       wal_(database_.string() + "-wal"),
-      post_(std::move(post)),
-      worker_([this] { run(); }) {
+      post_(std::move(post)) {
+  if (!options_.sync_file) {
+    options_.sync_file = [](int fd) { return ::fdatasync(fd); };
+  }
+  auto& mode = db.cached("PRAGMA journal_mode");
+  mode.step();
+  const auto journal = mode.text(0);
+  mode.reset();
+  if (journal != "wal") {
+    throw StoreError("confirm commits off the loop", SQLITE_MISUSE,
+                     fmt::format("the database is in journal mode {}, not wal", journal));
+  }
+  wal_fd_ = open_read_only(wal_, 0);
+  struct stat st {};
+  if (wal_fd_ < 0 || ::fstat(wal_fd_, &st) != 0) {
+    const std::string detail = std::strerror(errno);
+    if (wal_fd_ >= 0) {
+      ::close(wal_fd_);
+    }
+    throw StoreError(fmt::format("open {}", wal_.string()), SQLITE_CANTOPEN, detail);
+  }
+  wal_identity_ = identity(st);
+  // Its name must survive a power cut as well as its contents; SQLite syncs
+  // the folder only on a sync of its own, and group commits make none.
+  const auto folder = database_.has_parent_path() ? database_.parent_path() : std::filesystem::path(".");
+  const int dir = open_read_only(folder, O_DIRECTORY);
+  if (dir < 0 || ::fsync(dir) != 0) {
+    const std::string detail = std::strerror(errno);
+    if (dir >= 0) {
+      ::close(dir);
+    }
+    ::close(wal_fd_);
+    throw StoreError(fmt::format("sync folder {}", folder.string()), SQLITE_IOERR_FSYNC, detail);
+  }
+  ::close(dir);
+  worker_ = std::thread([this] { run(); });
   // Replaces SQLite's automatic checkpoint, which is a hook in the same place.
   sqlite3_wal_hook(main_, &WalWorker::on_commit, this);
 }
@@ -57,11 +86,12 @@ WalWorker::~WalWorker() {
   }
   wake_.notify_one();
   worker_.join();
+  ::close(wal_fd_);
 }
 
 int WalWorker::on_commit(void* self, sqlite3* /*db*/, const char* /*name*/, int pages) {
   auto* worker = static_cast<WalWorker*>(self);
-  if (pages >= worker->checkpoint_pages_) {
+  if (pages >= worker->options_.checkpoint_pages) {
     {
       const std::lock_guard lock(worker->mutex_);
       worker->checkpoint_wanted_ = true;
@@ -79,6 +109,23 @@ void WalWorker::sync(Done done) {
   wake_.notify_one();
 }
 
+std::error_code WalWorker::sync_now() {
+  return sync_wal();
+}
+
+std::optional<std::string> WalWorker::trouble(std::chrono::steady_clock::time_point now) const {
+  const std::lock_guard lock(mutex_);
+  if (failed_) {
+    return fmt::format("the disk did not confirm a write of {} ({}); restart the daemon to recover what is on disk",
+                       wal_.string(), failed_.message());
+  }
+  if (syncing_since_ && now - *syncing_since_ > kStuckAfter) {
+    return fmt::format("an fdatasync of {} has not returned for {} s", wal_.string(),
+                       std::chrono::duration_cast<std::chrono::seconds>(now - *syncing_since_).count());
+  }
+  return std::nullopt;
+}
+
 std::uint64_t WalWorker::syncs() const {
   const std::lock_guard lock(mutex_);
   return syncs_;
@@ -92,6 +139,11 @@ std::uint64_t WalWorker::checkpoints() const {
 bool WalWorker::idle() const {
   const std::lock_guard lock(mutex_);
   return waiting_.empty() && !checkpoint_wanted_ && !working_;
+}
+
+bool WalWorker::syncs_waiting() const {
+  const std::lock_guard lock(mutex_);
+  return !waiting_.empty();
 }
 
 void WalWorker::run() {
@@ -110,11 +162,7 @@ void WalWorker::run() {
     }
     // Confirmations first: people wait for them, nobody waits for a checkpoint.
     if (!batch.empty()) {
-      const auto result = sync_files();
-      {
-        const std::lock_guard lock(mutex_);
-        ++syncs_;
-      }
+      const auto result = sync_wal();
       for (auto& done : batch) {
         post_([done = std::move(done), result] { done(result); });
       }
@@ -128,63 +176,53 @@ void WalWorker::run() {
   sqlite3_close_v2(checkpointer_);
 }
 
-std::error_code WalWorker::sync_files() {
-  int fd = open_for_sync(wal_, 0);
-  if (fd < 0) {
-    if (errno != ENOENT) {
-      return last_error();
+std::error_code WalWorker::sync_wal() {
+  {
+    const std::lock_guard lock(mutex_);
+    if (failed_) {
+      return failed_;
     }
-    // No WAL: the database is not in WAL mode, or its last connection
-    // checkpointed it away. Either way what was committed is in the file.
-    fd = open_for_sync(database_, 0);
-    return fd < 0 ? last_error() : sync_and_close(fd, true);
+    syncing_since_ = std::chrono::steady_clock::now();
   }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const auto error = last_error();
-    ::close(fd);
-    return error;
+  std::error_code result;
+  if (options_.sync_file(wal_fd_) != 0) {
+    result = last_error();
+  } else if (struct stat st{}; ::stat(wal_.c_str(), &st) != 0 || identity(st) != wal_identity_) {
+    // Removed or replaced behind SQLite's back: what was synced is not what the next start reads.
+    result = std::make_error_code(std::errc::no_such_file_or_directory);
   }
-  const std::pair<std::uint64_t, std::uint64_t> identity{st.st_dev, st.st_ino};
-  if (auto error = sync_and_close(fd, true)) {
-    return error;
+  const std::lock_guard lock(mutex_);
+  syncing_since_.reset();
+  ++syncs_;
+  if (result && !failed_) {
+    failed_ = result;
   }
-  if (identity != wal_named_) {
-    const auto folder = database_.has_parent_path() ? database_.parent_path() : std::filesystem::path(".");
-    const int dir = open_for_sync(folder, O_DIRECTORY);
-    if (dir < 0) {
-      return last_error();
-    }
-    if (auto error = sync_and_close(dir, false)) {
-      return error;
-    }
-    wal_named_ = identity;
-  }
-  return {};
+  return failed_ ? failed_ : result;
 }
 
 // PASSIVE: it copies what no reader still needs and never waits for a lock,
-// so the loop's connection is never held up by it. Its connection keeps
-// SQLite's default synchronous=FULL: the WAL is synced before pages are
-// copied and the database file before the WAL may be reused.
+// so the loop's connection is never held up by it. Its connection syncs the
+// WAL before pages are copied and the database file before the WAL may be
+// reused (synchronous=FULL, set here rather than left to the build's default).
 void WalWorker::checkpoint() {
   if (checkpointer_ == nullptr) {
     if (sqlite3_open_v2(database_.c_str(), &checkpointer_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
-        SQLITE_OK) {
+            SQLITE_OK ||
+        sqlite3_exec(checkpointer_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr) != SQLITE_OK) {
       sqlite3_close_v2(checkpointer_);
       checkpointer_ = nullptr;
       return;  // tried again at the next commit past the mark
     }
   }
   // Again while the loop wrote much during the last pass, so that what the
-  // loop is left to copy is small.
+  // loop is left to copy is small; not while confirmations wait.
   for (int pass = 0; pass < kCheckpointPasses; ++pass) {
     int frames = 0;
     int copied = 0;
     if (sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) != SQLITE_OK) {
       return;
     }
-    if (frames - copied <= kLeftForTheLoop) {
+    if (frames - copied <= kLeftForTheLoop || syncs_waiting()) {
       break;
     }
   }
@@ -195,8 +233,8 @@ void WalWorker::checkpoint() {
   // The loop kept writing while this ran, and SQLite starts the WAL again
   // from its beginning only once every frame is in the database: without
   // this the WAL grows for as long as changes keep coming (134 MB in three
-  // seconds of `booking.add`). The loop copies the frames written meanwhile,
-  // a few hundred pages at most, between two of its handlers.
+  // seconds of `booking.add`). The loop copies the frames written meanwhile
+  // between two of its handlers.
   post_([this] { finish_checkpoint(); });
 }
 

@@ -373,10 +373,32 @@ TEST_F(ConfirmedGroupCommitTest, WhenTheDiskDoesNotConfirmTheChangesAreAnsweredW
     EXPECT_EQ(sent_[i].at("error").at("code"), error_code::store_unavailable);
     EXPECT_THAT(sent_[i].at("error").at("message").get<std::string>(), HasSubstr("did not confirm"));
   }
+  EXPECT_THAT(sent_[0].at("error").at("message").get<std::string>(), HasSubstr("the change is in the database"));
+  EXPECT_THAT(sent_[1].at("error").at("message").get<std::string>(), HasSubstr("this answer rests on"))
+      << "a refusal changed nothing";
   EXPECT_TRUE(sent_[2].contains("result")) << "a read is answered as it was";
   EXPECT_TRUE(said_.empty()) << "what the disk did not confirm is not said";
   EXPECT_EQ(store_errors_, 1);
   EXPECT_EQ(table_.stats().at("note.add").errors, 2U);
+  table_.begin_turn();
+  call(4, "note.add", {{"text", "d"}});
+  table_.end_turn();
+  confirm(std::make_error_code(std::errc::io_error));
+  EXPECT_EQ(store_errors_, 1) << "one failure, reported once: every later sync fails too";
+}
+
+TEST_F(ConfirmedGroupCommitTest, AStopAnswersWhatWaitsWithItsOwnSync) {
+  table_.begin_turn();
+  call(1, "note.add", {{"text", "a"}});
+  table_.end_turn();
+  table_.begin_turn();
+  call(2, "note.count");
+  table_.end_turn();
+  table_.confirm_all({});
+  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1, 2));
+  EXPECT_THAT(said_, ::testing::ElementsAre("a"));
+  confirm();  // the worker's own answer, if it still comes, finds nothing left
+  EXPECT_EQ(sent_.size(), 2U);
 }
 
 TEST_F(ConfirmedGroupCommitTest, AnAsyncAnswerDoesNotOvertakeAnAnswerWaitingForTheDisk) {

@@ -4,16 +4,21 @@
 #include "store/wal_worker.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/sqlite.h"
 #include "support/temp_dir.h"
@@ -49,8 +54,12 @@ class WalWorkerTest : public ::testing::Test {
       std::function<void()> task;
       {
         std::unique_lock lock(mutex_);
-        if (!wake_.wait_until(lock, deadline, [this] { return !posted_.empty(); })) {
-          return done();
+        // The worker may also get there without posting anything (idle()): look again every millisecond.
+        if (!wake_.wait_for(lock, 1ms, [this] { return !posted_.empty(); })) {
+          if (std::chrono::steady_clock::now() > deadline) {
+            return done();
+          }
+          continue;
         }
         task = std::move(posted_.front());
         posted_.pop_front();
@@ -111,20 +120,69 @@ TEST_F(WalWorkerTest, AConfirmationComesOnTheLoopAfterAnFdatasync) {
   EXPECT_EQ(worker.syncs(), 1U);
 }
 
-TEST_F(WalWorkerTest, AMissingDatabaseIsAnErrorNotAConfirmation) {
+TEST_F(WalWorkerTest, ARequestMadeDuringAnFdatasyncWaitsForTheNextOne) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::atomic<int> calls{0};
+  std::promise<void> first_began;
+  WalWorker worker(db_, poster(), {WalWorker::kCheckpointPages, [&](int fd) {
+                                     if (calls.fetch_add(1) == 0) {
+                                       first_began.set_value();
+                                       released.wait();
+                                     }
+                                     return ::fdatasync(fd);
+                                   }});
+  std::vector<int> confirmed;
+  worker.sync([&confirmed](std::error_code) { confirmed.push_back(1); });
+  first_began.get_future().wait();
+  commit_pages(1);  // written while the first fdatasync runs: it may not be covered
+  worker.sync([&confirmed](std::error_code) { confirmed.push_back(2); });
+  release.set_value();
+  ASSERT_TRUE(run_posted_until([&] { return confirmed.size() == 2; }));
+  EXPECT_EQ(calls.load(), 2) << "the second request had its own fdatasync";
+  EXPECT_EQ(confirmed, (std::vector<int>{1, 2}));
+}
+
+TEST_F(WalWorkerTest, AFailedFdatasyncFailsEveryLaterConfirmationToo) {
+  int calls = 0;
+  WalWorker worker(db_, poster(), {WalWorker::kCheckpointPages, [&calls](int fd) {
+                                     if (++calls == 1) {
+                                       errno = EIO;
+                                       return -1;
+                                     }
+                                     return ::fdatasync(fd);
+                                   }});
+  std::vector<std::error_code> results;
+  for (int i = 0; i < 2; ++i) {
+    commit_pages(1);
+    worker.sync([&results](std::error_code error) { results.push_back(error); });
+    ASSERT_TRUE(run_posted_until([&] { return results.size() == static_cast<std::size_t>(i + 1); }));
+  }
+  EXPECT_EQ(results[0], std::errc::io_error);
+  EXPECT_EQ(results[1], std::errc::io_error) << "a later success would not fill a hole the failure may have left";
+  const auto trouble = worker.trouble(std::chrono::steady_clock::now());
+  ASSERT_TRUE(trouble);
+  EXPECT_NE(trouble->find("did not confirm"), std::string::npos) << *trouble;
+  EXPECT_EQ(worker.sync_now(), std::errc::io_error);
+}
+
+TEST_F(WalWorkerTest, AWalReplacedBehindSqlitesBackIsAFailure) {
   WalWorker worker(db_, poster());
-  commit_pages(1);
-  fs::remove(dir_.path() / "notes.db-wal");
-  fs::remove(dir_.path() / "notes.db");
-  std::optional<std::error_code> result;
-  worker.sync([&result](std::error_code error) { result = error; });
-  ASSERT_TRUE(run_posted_until([&] { return result.has_value(); }));
-  EXPECT_EQ(*result, std::errc::no_such_file_or_directory);
+  EXPECT_FALSE(worker.trouble(std::chrono::steady_clock::now()));
+  fs::rename(dir_.path() / "notes.db-wal", dir_.path() / "elsewhere");
+  EXPECT_EQ(worker.sync_now(), std::errc::no_such_file_or_directory);
+  EXPECT_TRUE(worker.trouble(std::chrono::steady_clock::now()));
+}
+
+TEST_F(WalWorkerTest, ADatabaseNotInWalModeIsRefused) {
+  Database other(dir_.path() / "rollback.db", {});
+  other.exec("CREATE TABLE t (x)");
+  EXPECT_THROW(WalWorker(other, poster()), StoreError);
 }
 
 TEST_F(WalWorkerTest, CheckpointsRunOnTheWorkerAndKeepTheWalSmall) {
   constexpr int kMark = 64;
-  WalWorker worker(db_, poster(), kMark);
+  WalWorker worker(db_, poster(), {kMark, {}});
   std::uintmax_t largest = 0;
   for (int i = 0; i < 250; ++i) {
     commit_pages(8);  // 2,000 pages in all

@@ -220,7 +220,7 @@ void MethodTable::store_failed(const std::string& what, const store::StoreError&
   }
 }
 
-void MethodTable::dispatch(CallContext context, std::string_view line, const Responder::Send& direct) {
+bool MethodTable::dispatch(CallContext context, std::string_view line, const Responder::Send& direct) {
   // In a turn the response waits in held_ for the turn's commit; an async
   // handler that answers in a later turn (or none) answers at once.
   Responder::Send send = direct;
@@ -255,42 +255,42 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
     request = json::parse(line);
   } catch (const json::parse_error&) {
     send(error_line(nullptr, error_code::parse_error, "parse error: not valid JSON"));
-    return;
+    return true;
   } catch (const json::exception&) {
     // A number too large for a double (1e400) is out_of_range, not a
     // parse_error; uncaught it would leave the Asio handler and stop the
     // daemon (found by fuzz_control).
     send(error_line(nullptr, error_code::parse_error, "parse error: a number is out of range"));
-    return;
+    return true;
   }
   if (!request.is_object()) {
     send(error_line(
         nullptr, error_code::invalid_request,
         request.is_array() ? "invalid request: batches are not supported" : "invalid request: expected a JSON object"));
-    return;
+    return true;
   }
   const auto id_it = request.find("id");
   const bool notification = id_it == request.end();
   const json id = notification ? json(nullptr) : *id_it;
   if (!valid_id(id)) {
     send(error_line(nullptr, error_code::invalid_request, "invalid request: id must be a string or an integer"));
-    return;
+    return true;
   }
   auto fail = [&](int code, const std::string& message) { send(error_line(id, code, message)); };
   const auto version = request.find("jsonrpc");
   if (version == request.end() || *version != "2.0") {
     fail(error_code::invalid_request, "invalid request: jsonrpc must be \"2.0\"");
-    return;
+    return true;
   }
   const auto method_it = request.find("method");
   if (method_it == request.end() || !method_it->is_string()) {
     fail(error_code::invalid_request, "invalid request: method must be a string");
-    return;
+    return true;
   }
   for (const auto& [key, value] : request.items()) {
     if (key != "jsonrpc" && key != "id" && key != "method" && key != "params") {
       fail(error_code::invalid_request, "invalid request: unknown member '" + key + "'");
-      return;
+      return true;
     }
   }
   // From here on the request is well formed: a notification gets no response, not even an error.
@@ -312,12 +312,12 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
   });
   if (method == methods_.end()) {
     respond.error(RpcError(error_code::method_not_found, "unknown method '" + name.substr(0, 64) + "'"));
-    return;
+    return !notification;
   }
   json params = request.value("params", json(nullptr));
   if (!params.is_null() && !params.is_object()) {
     respond.error(RpcError(error_code::invalid_params, "params must be an object"));
-    return;
+    return !notification;
   }
   const bool grouped = in_turn_ && db_ != nullptr && method->second.info.group_commit;
   const bool alone = in_turn_ && db_ != nullptr && !grouped;
@@ -367,6 +367,7 @@ void MethodTable::dispatch(CallContext context, std::string_view line, const Res
       held_[slot].changed = true;
     }
   }
+  return !notification;
 }
 
 }  // namespace paminna::control

@@ -82,8 +82,9 @@ class MethodTable {
   // Throws std::logic_error for a group_commit method: its answer would not wait for the group.
   void add_async(const std::string& name, MethodInfo info, AsyncHandler handler);
 
-  // `send` is called with one response line (no LF) at most once; not at all for notifications.
-  void dispatch(CallContext context, std::string_view line, const Responder::Send& send);
+  // `send` is called with one response line (no LF) at most once; not at all
+  // for notifications. Returns whether it will be called (now or later).
+  bool dispatch(CallContext context, std::string_view line, const Responder::Send& send);
 
   // Group commit of control changes. The server hands over the lines it read
   // in one turn of the loop between begin_turn() and end_turn(); the changes

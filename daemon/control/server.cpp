@@ -60,13 +60,28 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // even if the peer has gone since: what it asked for is done, as when it
   // hangs up on a person mid-sentence.
   void handle(const std::string& line) {
-    server_.methods_.dispatch(context_, line, [weak = weak_from_this()](std::string response) {
+    const bool answered = server_.methods_.dispatch(context_, line, [weak = weak_from_this()](std::string response) {
       if (auto self = weak.lock()) {
         --self->pending_;
         self->touch();
         self->send(std::move(response));
       }
     });
+    if (!answered) {  // a notification: nothing will come
+      --pending_;
+      if (closing_) {
+        flush_then_close();
+      } else if (paused_ && outbox_.empty() && !writing_) {
+        resume();
+      }
+    }
+  }
+
+  // The server is stopping: no more lines are read; what was read is
+  // answered (answers may wait for the disk), then the connection closes.
+  void finish() {
+    closing_ = true;
+    flush_then_close();
   }
 
   // Idle long enough to be given up for a newcomer when the table is full:
@@ -109,6 +124,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void read() {
     socket_.async_read_some(asio::buffer(buffer_),
                             [self = shared_from_this()](const boost::system::error_code& error, std::size_t n) {
+                              if (error == asio::error::eof && !self->closed_) {
+                                // A half-closed peer still gets the answers to what it sent.
+                                self->finish();
+                                return;
+                              }
                               if (error || self->closed_) {
                                 self->close();
                                 return;
@@ -237,7 +257,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 };
 
 Server::Server(asio::io_context& io, MethodTable& methods, ServerLimits limits, SteadyNow steady_now)
-    : methods_(methods), limits_(limits), steady_now_(std::move(steady_now)), acceptor_(io), accept_retry_(io) {}
+    : methods_(methods),
+      limits_(limits),
+      steady_now_(std::move(steady_now)),
+      acceptor_(io),
+      accept_retry_(io),
+      drain_limit_(io) {}
 
 Server::~Server() {
   stop();
@@ -328,7 +353,7 @@ void Server::adopt(int fd) {
 
 void Server::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& error, stream::socket socket) {
-    if (stopped_) {
+    if (stopped_ || drained_) {
       return;
     }
     if (error) {
@@ -429,6 +454,43 @@ void Server::run_turn() {
 
 void Server::closed(const std::shared_ptr<Connection>& connection) {
   connections_.erase(connection);
+  if (drained_ && connections_.empty()) {
+    finish_drain();
+  }
+}
+
+void Server::drain(std::chrono::milliseconds limit, std::function<void()> done) {
+  if (stopped_ || drained_) {
+    done();
+    return;
+  }
+  drained_ = std::move(done);
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  accept_retry_.cancel();
+  drain_limit_.expires_after(limit);
+  drain_limit_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      finish_drain();
+    }
+  });
+  auto open = connections_;
+  for (const auto& connection : open) {
+    connection->finish();
+  }
+  if (connections_.empty()) {
+    finish_drain();
+  }
+}
+
+void Server::finish_drain() {
+  if (!drained_) {
+    return;
+  }
+  auto done = std::exchange(drained_, {});
+  drain_limit_.cancel();
+  stop();
+  done();
 }
 
 void Server::stop() {

@@ -72,6 +72,10 @@ class Server {
   // Adopts a listening socket passed by systemd (sd_listen_fds).
   void adopt(int fd);
   void stop();
+  // A graceful stop: no new connection or line; what was read is handled and
+  // answered, then each connection closes. `done` runs once the last one has
+  // closed, or after `limit` with the others closed unanswered (stop()).
+  void drain(std::chrono::milliseconds limit, std::function<void()> done);
 
   void set_limits(ServerLimits limits) { limits_ = limits; }
   [[nodiscard]] std::size_t connections() const { return connections_.size(); }
@@ -86,12 +90,15 @@ class Server {
   void closed(const std::shared_ptr<Connection>& connection);
   void enqueue(std::shared_ptr<Connection> connection, std::string line);
   void run_turn();
+  void finish_drain();
 
   MethodTable& methods_;
   ServerLimits limits_;
   SteadyNow steady_now_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;
+  boost::asio::steady_timer drain_limit_;
+  std::function<void()> drained_;  // set while draining
   std::set<std::shared_ptr<Connection>> connections_;
   std::deque<std::pair<std::shared_ptr<Connection>, std::string>> turn_;  // lines read, not yet handled
   bool turn_posted_ = false;

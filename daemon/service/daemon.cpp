@@ -79,8 +79,19 @@ void Daemon::start() {
   // The WAL's syncs and checkpoints run off the loop (store/wal_worker.h).
   wal_ = std::make_unique<store::WalWorker>(
       *store_.db, [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); });
-  methods_.commit_groups_in(*store_.db,
-                            [this](std::function<void(std::error_code)> done) { wal_->sync(std::move(done)); });
+  methods_.commit_groups_in(*store_.db, [this](std::function<void(std::error_code)> done) {
+    wal_->sync([this, done = std::move(done)](std::error_code error) {
+      done(error);
+      if (error && !stopping_) {
+        // Every later confirmation would fail too (store/wal_worker.h), and
+        // what is committed meanwhile may sit behind a hole in the WAL: stop
+        // now, with an error, so that systemd starts us again and recovery
+        // reads what is really on disk.
+        exit_code_ = 1;
+        stop();
+      }
+    });
+  });
   const auto& c = config_->control;
   server_ = std::make_unique<control::Server>(
       io_, methods_, control::ServerLimits{c.max_connections, c.max_line_bytes, c.idle_timeout, c.max_output_bytes});
@@ -105,7 +116,7 @@ int Daemon::run() {
   log::event(log::Event::DAEMON_READY, "socket={} database={}", server_->endpoint(), config_->daemon.database.string());
   notify::ready("Ready");
   io_.run();
-  return 0;
+  return exit_code_;
 }
 
 void Daemon::stop() {
@@ -119,18 +130,19 @@ void Daemon::stop() {
   }
   notify::stopping();
   if (wal_) {
-    // What was committed is answered before the sockets close: a client told
-    // nothing would add the same booking again.
     methods_.confirm_all(wal_->sync_now());
-  }
-  if (server_) {
-    server_->stop();
   }
   boost::system::error_code ignored;
   signals_.cancel(ignored);
   watchdog_.cancel();
   timer_->disarm();
-  io_.stop();
+  // What was read is answered before the sockets close: a client told
+  // nothing would add the same booking again.
+  if (server_) {
+    server_->drain(kDrainLimit, [this] { io_.stop(); });
+  } else {
+    io_.stop();
+  }
 }
 
 void Daemon::wait_for_signals() {

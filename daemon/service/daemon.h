@@ -128,6 +128,8 @@ class Daemon {
   };
   std::vector<Section> status_sections_;
   std::vector<MetricsSource> metrics_sources_;
+  static constexpr std::chrono::seconds kDrainLimit{2};  // a stop's wait for answers still on their way
+  int exit_code_ = 0;
   std::uint64_t store_errors_ = 0;  // StoreError in a control method, since start
   std::optional<Instant> last_store_error_;
   // What may differ between two `status` calls that follow one another in a turn.

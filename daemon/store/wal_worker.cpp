@@ -104,6 +104,9 @@ int WalWorker::on_commit(void* self, sqlite3* /*db*/, const char* /*name*/, int 
 void WalWorker::sync(Done done) {
   {
     const std::lock_guard lock(mutex_);
+    if (waiting_.empty()) {
+      waiting_since_ = std::chrono::steady_clock::now();
+    }
     waiting_.push_back(std::move(done));
   }
   wake_.notify_one();
@@ -119,9 +122,12 @@ std::optional<std::string> WalWorker::trouble(std::chrono::steady_clock::time_po
     return fmt::format("the disk did not confirm a write of {} ({}); restart the daemon to recover what is on disk",
                        wal_.string(), failed_.message());
   }
-  if (syncing_since_ && now - *syncing_since_ > kStuckAfter) {
-    return fmt::format("an fdatasync of {} has not returned for {} s", wal_.string(),
-                       std::chrono::duration_cast<std::chrono::seconds>(now - *syncing_since_).count());
+  // A stuck fdatasync and a stuck checkpoint (which the next batch waits for) look the same from here.
+  for (const auto& since : {batch_since_, waiting_since_}) {
+    if (since && now - *since > kStuckAfter) {
+      return fmt::format("the disk has not confirmed a write of {} for {} s", wal_.string(),
+                         std::chrono::duration_cast<std::chrono::seconds>(now - *since).count());
+    }
   }
   return std::nullopt;
 }
@@ -157,6 +163,7 @@ void WalWorker::run() {
         break;  // stopping, and nothing left to confirm; the close checkpoints
       }
       batch.swap(waiting_);
+      batch_since_ = std::exchange(waiting_since_, std::nullopt);
       checkpoint_now = std::exchange(checkpoint_wanted_, false) && !stopping_;
       working_ = true;
     }
@@ -166,6 +173,8 @@ void WalWorker::run() {
       for (auto& done : batch) {
         post_([done = std::move(done), result] { done(result); });
       }
+      const std::lock_guard lock(mutex_);
+      batch_since_.reset();
     }
     if (checkpoint_now) {
       checkpoint();
@@ -177,12 +186,12 @@ void WalWorker::run() {
 }
 
 std::error_code WalWorker::sync_wal() {
+  const std::lock_guard whole(sync_mutex_);
   {
     const std::lock_guard lock(mutex_);
     if (failed_) {
       return failed_;
     }
-    syncing_since_ = std::chrono::steady_clock::now();
   }
   std::error_code result;
   if (options_.sync_file(wal_fd_) != 0) {
@@ -192,7 +201,6 @@ std::error_code WalWorker::sync_wal() {
     result = std::make_error_code(std::errc::no_such_file_or_directory);
   }
   const std::lock_guard lock(mutex_);
-  syncing_since_.reset();
   ++syncs_;
   if (result && !failed_) {
     failed_ = result;
@@ -219,7 +227,9 @@ void WalWorker::checkpoint() {
   for (int pass = 0; pass < kCheckpointPasses; ++pass) {
     int frames = 0;
     int copied = 0;
-    if (sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied) != SQLITE_OK) {
+    const int rc = sqlite3_wal_checkpoint_v2(checkpointer_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+    if (rc != SQLITE_OK) {
+      checkpoint_result(rc);
       return;
     }
     if (frames - copied <= kLeftForTheLoop || syncs_waiting()) {
@@ -240,7 +250,20 @@ void WalWorker::checkpoint() {
 
 void WalWorker::finish_checkpoint() {
   if (sqlite3_get_autocommit(main_) != 0) {
-    sqlite3_wal_checkpoint_v2(main_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    checkpoint_result(sqlite3_wal_checkpoint_v2(main_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr));
+  }
+}
+
+// A busy checkpoint is tried again later, as SQLite's own would be. An I/O
+// error is final like a failed fdatasync: a retry that succeeds would let the
+// WAL start again over pages the database file may not hold.
+void WalWorker::checkpoint_result(int rc) {
+  if ((rc & 0xff) != SQLITE_IOERR) {
+    return;
+  }
+  const std::lock_guard lock(mutex_);
+  if (!failed_) {
+    failed_ = std::make_error_code(std::errc::io_error);
   }
 }
 

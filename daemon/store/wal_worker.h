@@ -82,8 +82,9 @@ class WalWorker {
   // The same on the calling thread, for a stop that answers what waits before it closes the sockets.
   std::error_code sync_now();
 
-  // A failed fdatasync, or one under way for longer than kStuckAfter: the
-  // daemon cannot say "done" and should not go on as if it could.
+  // A failed fdatasync or checkpoint, or a confirmation asked for longer than
+  // kStuckAfter ago: the daemon cannot say "done" and should not go on as if
+  // it could.
   [[nodiscard]] std::optional<std::string> trouble(std::chrono::steady_clock::time_point now) const;
 
   // fdatasync calls and checkpoints made so far, and whether nothing is
@@ -98,6 +99,7 @@ class WalWorker {
   std::error_code sync_wal();
   void checkpoint();
   void finish_checkpoint();  // on the thread that owns `db`
+  void checkpoint_result(int rc);
   [[nodiscard]] bool syncs_waiting() const;
 
   sqlite3* main_;
@@ -107,14 +109,19 @@ class WalWorker {
   Post post_;
   int wal_fd_ = -1;
   std::pair<std::uint64_t, std::uint64_t> wal_identity_{0, 0};  // (device, inode)
+  // Held for a whole fdatasync: the worker's and sync_now()'s must not
+  // overlap, or only one of them would hear of a failed write-back.
+  std::mutex sync_mutex_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::vector<Done> waiting_;
   bool checkpoint_wanted_ = false;
   bool stopping_ = false;
   bool working_ = false;
-  std::error_code failed_;  // the first failed sync; final
-  std::optional<std::chrono::steady_clock::time_point> syncing_since_;
+  std::error_code failed_;  // the first failed sync or checkpoint; final
+  // When the oldest confirmation still waiting (or in the batch under way) was asked for.
+  std::optional<std::chrono::steady_clock::time_point> waiting_since_;
+  std::optional<std::chrono::steady_clock::time_point> batch_since_;
   std::uint64_t syncs_ = 0;
   std::uint64_t checkpoints_ = 0;
   sqlite3* checkpointer_ = nullptr;  // only the worker thread touches it

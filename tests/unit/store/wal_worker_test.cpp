@@ -128,7 +128,7 @@ TEST_F(WalWorkerTest, ARequestMadeDuringAnFdatasyncWaitsForTheNextOne) {
   WalWorker worker(db_, poster(), {WalWorker::kCheckpointPages, [&](int fd) {
                                      if (calls.fetch_add(1) == 0) {
                                        first_began.set_value();
-                                       released.wait();
+                                       released.wait_for(10s);  // bounded: a failed test must not hang the binary
                                      }
                                      return ::fdatasync(fd);
                                    }});

@@ -166,6 +166,28 @@ TEST_F(WalWorkerTest, AFailedFdatasyncFailsEveryLaterConfirmationToo) {
   EXPECT_EQ(worker.sync_now(), std::errc::io_error);
 }
 
+TEST_F(WalWorkerTest, AConfirmationWaitingTooLongIsTrouble) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<void> began;
+  WalWorker worker(db_, poster(), {WalWorker::kCheckpointPages, [&](int fd) {
+                                     began.set_value();
+                                     released.wait_for(10s);  // a disk that does not answer
+                                     return ::fdatasync(fd);
+                                   }});
+  const auto asked = std::chrono::steady_clock::now();
+  bool confirmed = false;
+  worker.sync([&confirmed](std::error_code) { confirmed = true; });
+  began.get_future().wait();
+  EXPECT_FALSE(worker.trouble(asked + WalWorker::kStuckAfter - 1s));
+  const auto trouble = worker.trouble(asked + WalWorker::kStuckAfter + 1s);
+  ASSERT_TRUE(trouble);
+  EXPECT_NE(trouble->find("has not confirmed"), std::string::npos) << *trouble;
+  release.set_value();
+  ASSERT_TRUE(run_posted_until([&] { return confirmed; }));
+  EXPECT_FALSE(worker.trouble(asked + WalWorker::kStuckAfter + 1s)) << "answered: no longer stuck";
+}
+
 TEST_F(WalWorkerTest, AWalReplacedBehindSqlitesBackIsAFailure) {
   WalWorker worker(db_, poster());
   EXPECT_FALSE(worker.trouble(std::chrono::steady_clock::now()));

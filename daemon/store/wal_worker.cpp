@@ -170,11 +170,14 @@ void WalWorker::run() {
     // Confirmations first: people wait for them, nobody waits for a checkpoint.
     if (!batch.empty()) {
       const auto result = sync_wal();
+      {
+        // Before the answers go out, so that whoever sees one also sees the batch no longer waiting.
+        const std::lock_guard lock(mutex_);
+        batch_since_.reset();
+      }
       for (auto& done : batch) {
         post_([done = std::move(done), result] { done(result); });
       }
-      const std::lock_guard lock(mutex_);
-      batch_since_.reset();
     }
     if (checkpoint_now) {
       checkpoint();

@@ -59,5 +59,17 @@ TEST(LocalTime, UtcRoundTrip) {
   EXPECT_FALSE(parse_utc("2026-03-29T01:00:00").has_value());
 }
 
+TEST(LocalTime, FormatsPadEveryFieldAndKeepSeconds) {
+  EXPECT_EQ(format_local_minutes(local_seconds{local(2026, 1, 2, 3, 4)}), "2026-01-02T03:04");
+  EXPECT_EQ(format_local_minutes(local_seconds{local(999, 12, 31, 23, 59)}), "0999-12-31T23:59");
+  EXPECT_EQ(format_utc(sys_days{year{2026} / 2 / 28} + hours{0} + minutes{0} + seconds{59}), "2026-02-28T00:00:59Z");
+  EXPECT_EQ(format_utc(sys_days{year{2028} / 2 / 29} + hours{23} + minutes{59} + seconds{9}), "2028-02-29T23:59:09Z");
+}
+
+TEST(LocalTime, YearsBeyondFourDigitsStayReadable) {
+  EXPECT_EQ(format_local_minutes(local_seconds{local(10000, 1, 1, 0, 0)}), "10000-01-01T00:00");
+  EXPECT_EQ(format_utc(sys_days{year{-1} / 1 / 1} + seconds{1}), "-001-01-01T00:00:01Z");
+}
+
 }  // namespace
 }  // namespace paminna

@@ -12,6 +12,9 @@ find_package(CLI11 QUIET)
 find_package(date REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+if(PAMINNA_TCMALLOC AND NOT PAMINNA_SANITIZE AND NOT PAMINNA_FUZZ)
+  pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
+endif()
 
 # libphonenumber ships no CMake or pkg-config file on Debian 12.
 find_library(PHONENUMBER_LIBRARY NAMES phonenumber REQUIRED)

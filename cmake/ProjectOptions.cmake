@@ -3,6 +3,9 @@
 option(PAMINNA_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" ON)
 option(PAMINNA_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(PAMINNA_FUZZ "Build the libFuzzer targets in tests/fuzz (clang only)" OFF)
+# A fifth of a booking.add's instructions were glibc's malloc and free (bench/README.md).
+# The sanitizers bring their own allocator, so they build without it.
+option(PAMINNA_TCMALLOC "Link paminnad with gperftools' tcmalloc_minimal allocator" ON)
 
 add_library(paminna_options INTERFACE)
 target_compile_features(paminna_options INTERFACE cxx_std_20)

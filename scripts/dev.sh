@@ -19,6 +19,7 @@ PACKAGES=(
   libboost-dev libcurl4-openssl-dev libsqlite3-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libhowardhinnant-date-dev libphonenumber-dev libsystemd-dev libexpected-dev
+  libgoogle-perftools-dev
   clang clang-format libclang-rt-14-dev
 )
 JOBS=${JOBS:-$(nproc)}

@@ -4,6 +4,7 @@
 // of figures; bench/README.md records them with the command.
 //
 //   daemon_bench socket --method booking.add|status [--clients 16] [--requests 20000] [--staff each|same]
+//                       [--minutes N]
 //   daemon_bench during-dispatch [--reminders 100000]
 //   daemon_bench startup [--bookings 1000000]
 //   daemon_bench idle [--seconds 60]
@@ -129,6 +130,10 @@ int socket_mode(const Args& args) {
   // booking.add: "each" gives every client its own staff member (an office's
   // load); "same" books them all for one, so every add overlaps 15 others.
   const bool one_staff = args.text("staff", "each") == "same";
+  // Visits start five minutes apart per client. Unset, they last the default hour, so each
+  // overlaps the eleven before it and its reply carries eleven warnings; 5 gives back-to-back
+  // visits, an office's own schedule.
+  const auto minutes = args.number("minutes", 0);
   test::DaemonProcess daemon(test::with_config("[log]\nlevel = \"warn\"\n"));  // 2026-11-23 09:00 local, fake clock
   daemon.start();
   for (long c = 0; c < clients; ++c) {
@@ -155,6 +160,9 @@ int socket_mode(const Args& args) {
           const auto at = date::format("%F ", day) + (minute / 60 < 10 ? "0" : "") + std::to_string(minute / 60) + ":" +
                           (minute % 60 < 10 ? "0" : "") + std::to_string(minute % 60);
           params = {{"client", ref}, {"at", at}, {"staff", one_staff ? std::string("AL") : "S" + std::to_string(c)}};
+          if (minutes > 0) {
+            params["minutes"] = minutes;
+          }
         }
         const auto sent = Clock::now();
         socket.send(request_line(method, params, i + 1));
@@ -177,10 +185,10 @@ int socket_mode(const Args& args) {
     all.insert(all.end(), l.begin(), l.end());
   }
   std::printf(
-      "mode=socket method=%s clients=%ld requests=%ld errors=%ld seconds=%.2f requests_per_second=%.0f "
+      "mode=socket method=%s clients=%ld requests=%ld minutes=%ld errors=%ld seconds=%.2f requests_per_second=%.0f "
       "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
-      method.c_str(), clients, requests, errors.load(), seconds, static_cast<double>(requests) / seconds,
-      percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1.0));
+      method.c_str(), clients, requests, minutes > 0 ? minutes : 60, errors.load(), seconds,
+      static_cast<double>(requests) / seconds, percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1.0));
   // Stopped as systemd stops it, not killed, so that a profiler wrapped
   // around paminnad (callgrind, in bench/README.md) writes what it counted.
   if (daemon.stop() != 0) {

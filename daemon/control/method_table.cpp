@@ -198,12 +198,7 @@ void MethodTable::synced(std::uint64_t sync, std::error_code error) {
         }
       }
     } else if (entry.wrote) {
-      for (auto& action : entry.after_sync) {
-        try {
-          action();
-        } catch (...) {  // NOLINT(bugprone-empty-catch): as Database::after_commit, the change stands
-        }
-      }
+      store::Database::run_after_commit(entry.after_sync);
     }
     release(entry.held);
   }

@@ -285,7 +285,11 @@ void Database::after_commit(std::function<void()> action) {
 }
 
 void Database::run_after_commit() noexcept {
-  for (auto& action : std::exchange(after_commit_, {})) {
+  run_after_commit(after_commit_);
+}
+
+void Database::run_after_commit(std::vector<std::function<void()>>& actions) noexcept {
+  for (auto& action : std::exchange(actions, {})) {
     try {
       action();
     } catch (...) {  // NOLINT(bugprone-empty-catch): the commit stands; see after_commit()

@@ -123,6 +123,10 @@ class Database {
   // before it is true, like the audit's log line of a change. An action must
   // not throw; one that does is skipped so the others still run.
   void after_commit(std::function<void()> action);
+  // Runs after-commit actions in order once their change is known to be on
+  // disk (here, or by whoever confirmed a GroupSync::by_caller commit),
+  // skipping one that throws, and leaves `actions` empty.
+  static void run_after_commit(std::vector<std::function<void()>>& actions) noexcept;
 
  private:
   friend class Transaction;

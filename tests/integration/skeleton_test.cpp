@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "support/daemon_process.h"
@@ -138,6 +139,39 @@ TEST(Skeleton, ManyNotificationsDoNotStopAConnectionBeingRead) {
   ASSERT_TRUE(client.send(lines));
   const auto reply = json::parse(client.read_line(std::chrono::seconds(10)).value_or("{}"));
   EXPECT_EQ(reply["id"], 301);
+}
+
+// A peer that half-closes after sending (`printf ... | socat`, a script's
+// here-document) has said all it will say, not that it stops listening: every
+// request it sent is answered, changes only once they are on disk, and then
+// the daemon closes.
+TEST(Skeleton, AHalfClosedConnectionStillGetsEveryAnswer) {
+  DaemonProcess daemon;
+  daemon.start();
+  SocketClient client(daemon.socket());
+  constexpr int kRequests = 100;
+  std::string lines;
+  for (int i = 1; i <= kRequests; ++i) {
+    lines += json{{"jsonrpc", "2.0"},
+                  {"id", i},
+                  {"method", "client.add"},
+                  {"params", {{"client", "K-2026-" + std::to_string(2000 + i)}, {"phone", "070-123 45 67"}}}}
+                 .dump() +
+             "\n";
+  }
+  ASSERT_TRUE(client.send(lines));
+  client.shutdown_write();
+  std::set<int> answered;
+  for (int i = 0; i < kRequests; ++i) {
+    const auto line = client.read_line(std::chrono::seconds(10));
+    ASSERT_TRUE(line) << "answers so far: " << answered.size();
+    const auto reply = json::parse(*line);
+    EXPECT_TRUE(reply.contains("result")) << *line;
+    answered.insert(reply["id"].get<int>());
+  }
+  EXPECT_EQ(answered.size(), static_cast<std::size_t>(kRequests));
+  EXPECT_FALSE(client.read_line(std::chrono::seconds(5))) << "then the daemon closes";
+  EXPECT_EQ(daemon.result("client.show", {{"client", "K-2026-2100"}})["client"]["ref"], "K-2026-2100");
 }
 
 // Lines sent in one write are handled in one turn, where neighbouring status

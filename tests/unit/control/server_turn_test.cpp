@@ -1,7 +1,8 @@
 // The control server's turns: the lines read in one pass of the loop are
 // handled together (one commit), but no more than 64 of them, so a flood of
 // requests cannot hold the database's write lock, and the reminder timers and
-// the watchdog behind it, for longer than that.
+// the watchdog behind it, for longer than that. And a connection's unanswered
+// requests are bounded, so a client that only sends cannot fill the memory.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <numeric>
 #include <optional>
@@ -92,6 +94,58 @@ TEST(ServerTurnTest, ALineFloodFromManyConnectionsIsHandledInTurnsOfAtMost64) {
       ASSERT_TRUE(line);
       EXPECT_EQ(json::parse(*line).at("result").at("n"), c * kLinesEach + i) << "every line answered, in order";
     }
+  }
+  server.stop();
+}
+
+// Answers may wait (for the disk, for a gateway); a client that keeps sending
+// without them being answered stops being read at 256 unanswered requests,
+// instead of filling the daemon's memory, and is read again as answers go out.
+TEST(ServerTurnTest, AConnectionWith256UnansweredRequestsIsNotReadUntilOneIsAnswered) {
+  MethodTable table;
+  std::vector<Responder> unanswered;
+  table.add_async(
+      "hold", MethodInfo{"Answers when the test says so."},
+      [&](const CallContext&, const json&, Responder respond) { unanswered.push_back(std::move(respond)); });
+  test::TempDir dir;
+  boost::asio::io_context io;
+  Server server(io, table, ServerLimits{});
+  const auto path = dir.path() / "control.sock";
+  server.listen(path, "");
+  test::SocketClient client(path);
+  constexpr std::size_t kSent = 300;
+  std::string lines;
+  for (std::size_t i = 0; i < kSent; ++i) {
+    lines += json{{"jsonrpc", "2.0"}, {"id", i}, {"method", "hold"}}.dump() + "\n";
+  }
+  ASSERT_TRUE(client.send(lines));
+  std::vector<std::size_t> answers;  // ids, in the order they arrived
+  // The loop runs until `done`; the client reads its answers meanwhile, as a
+  // client must (a socket's buffer holds a few hundred small writes).
+  const auto run_until = [&](const std::function<bool()>& done) {
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < give_up) {
+      io.poll();
+      while (const auto line = client.read_line(std::chrono::milliseconds(2))) {
+        answers.push_back(json::parse(*line).at("id").get<std::size_t>());
+      }
+    }
+    return done();
+  };
+  ASSERT_TRUE(run_until([&] { return unanswered.size() >= 256; }));
+  io.run_for(std::chrono::milliseconds(100));  // time to read more, if it would
+  ASSERT_EQ(unanswered.size(), 256U) << "read up to the limit, and no further";
+  unanswered.front().result(json{{"ok", true}});
+  ASSERT_TRUE(run_until([&] { return unanswered.size() > 256; })) << "one answered, one more read";
+  io.run_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(unanswered.size(), 257U);
+  for (std::size_t answered = 1; answered < kSent; ++answered) {
+    ASSERT_TRUE(run_until([&] { return unanswered.size() > answered; })) << "answered " << answered;
+    unanswered[answered].result(json{{"ok", true}});
+  }
+  ASSERT_TRUE(run_until([&] { return answers.size() == kSent; })) << answers.size() << " answers";
+  for (std::size_t i = 0; i < kSent; ++i) {
+    EXPECT_EQ(answers[i], i);
   }
   server.stop();
 }

@@ -131,9 +131,13 @@ int socket_mode(const Args& args) {
   // load); "same" books them all for one, so every add overlaps 15 others.
   const bool one_staff = args.text("staff", "each") == "same";
   // Visits start five minutes apart per client. Unset, they last the default hour, so each
-  // overlaps the eleven before it and its reply carries eleven warnings; 5 gives back-to-back
-  // visits, an office's own schedule.
+  // overlaps up to eleven before it (those of the same day) and its reply carries as many
+  // warnings; 5 gives back-to-back visits, an office's own schedule (with "each").
   const auto minutes = args.number("minutes", 0);
+  if (minutes != 0 && (minutes < 5 || minutes > 480)) {
+    std::fprintf(stderr, "--minutes: booking.add takes 5 to 480, not %ld\n", minutes);
+    return 2;
+  }
   test::DaemonProcess daemon(test::with_config("[log]\nlevel = \"warn\"\n"));  // 2026-11-23 09:00 local, fake clock
   daemon.start();
   for (long c = 0; c < clients; ++c) {

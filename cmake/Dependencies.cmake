@@ -12,8 +12,16 @@ find_package(CLI11 QUIET)
 find_package(date REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# Decided afresh at every configure (pkg-config's own TCMALLOC_FOUND is cached,
+# and would survive turning the option or the sanitizers on).
+set(PAMINNA_LINK_TCMALLOC OFF)
 if(PAMINNA_TCMALLOC AND NOT PAMINNA_SANITIZE AND NOT PAMINNA_FUZZ)
-  pkg_check_modules(TCMALLOC REQUIRED IMPORTED_TARGET libtcmalloc_minimal)
+  pkg_check_modules(TCMALLOC QUIET libtcmalloc_minimal)
+  if(NOT TCMALLOC_FOUND)
+    message(FATAL_ERROR "tcmalloc_minimal not found: install libgoogle-perftools-dev (bash scripts/dev.sh deps), "
+                        "or configure with -DPAMINNA_TCMALLOC=OFF to keep glibc's malloc")
+  endif()
+  set(PAMINNA_LINK_TCMALLOC ON)
 endif()
 
 # libphonenumber ships no CMake or pkg-config file on Debian 12.

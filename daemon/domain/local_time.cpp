@@ -121,7 +121,7 @@ void put_digits(char* out, int width, unsigned value) {
   }
 }
 
-// A reply to booking.add formats a dozen times; fmt parsing its format string made each
+// A reply to booking.add formats about fourteen times; fmt parsing its format string made each
 // call ~2,700 instructions (callgrind, bench/README.md), writing the digits here ~100.
 // Years outside 0-9999 are no date anyone books, but still come out readable, through fmt.
 bool four_digit_year(const year_month_day& ymd) {

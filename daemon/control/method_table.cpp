@@ -170,14 +170,11 @@ void MethodTable::commit_group() {
 // Confirmations come in the order they were asked for, and one covers every
 // commit before it, so it releases all turns up to its own.
 void MethodTable::synced(std::uint64_t sync, std::error_code error) {
-  if (!error) {
-    sync_failing_ = false;
-  }
   while (!waiting_.empty() && waiting_.front().sync <= sync) {
     auto entry = std::move(waiting_.front());
     waiting_.pop_front();
     if (entry.wrote && error) {
-      if (!std::exchange(sync_failing_, true)) {  // once, not once per turn: the failure is final (WalWorker)
+      if (!std::exchange(sync_failure_reported_, true)) {  // once, not per turn: the failure is final (WalWorker)
         store_failed(
             fmt::format("what=sync-after-commit requests={}", entry.held.size()),
             store::StoreError("confirm that the changes of a turn are on disk", SQLITE_IOERR_FSYNC, error.message()));

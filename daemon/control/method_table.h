@@ -177,8 +177,8 @@ class MethodTable {
   bool turn_wrote_ = false;                             // a group of this turn committed
   std::vector<std::function<void()>> turn_after_sync_;  // and left these actions for its confirmation
   std::uint64_t syncs_asked_ = 0;
-  bool sync_failing_ = false;    // reported; until a sync succeeds again
-  std::deque<Waiting> waiting_;  // oldest first
+  bool sync_failure_reported_ = false;  // a failed sync is final: one log line
+  std::deque<Waiting> waiting_;         // oldest first
 };
 
 std::string error_line(const nlohmann::json& id, int code, const std::string& message,

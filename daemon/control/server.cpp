@@ -215,9 +215,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                           self->write();
                         } else if (self->closing_) {
                           // Answers still waiting for the disk go out first; the idle timer bounds the wait.
-                          if (self->pending_ == 0) {
-                            self->close();
-                          }
+                          self->flush_then_close();
                         } else {
                           self->resume();
                         }

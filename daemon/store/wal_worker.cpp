@@ -73,7 +73,12 @@ WalWorker::WalWorker(Database& db, Post post, Options options)
     throw StoreError(fmt::format("sync folder {}", folder.string()), SQLITE_IOERR_FSYNC, detail);
   }
   ::close(dir);
-  worker_ = std::thread([this] { run(); });
+  try {
+    worker_ = std::thread([this] { run(); });
+  } catch (...) {
+    ::close(wal_fd_);
+    throw;
+  }
   // Replaces SQLite's automatic checkpoint, which is a hook in the same place.
   sqlite3_wal_hook(main_, &WalWorker::on_commit, this);
 }

@@ -193,6 +193,9 @@ int socket_mode(const Args& args) {
       "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
       method.c_str(), clients, requests, minutes > 0 ? minutes : 60, errors.load(), seconds,
       static_cast<double>(requests) / seconds, percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1.0));
+  if (errors.load() > 0) {  // the replies say only that something failed; the log says what
+    std::fprintf(stderr, "the daemon's log begins:\n%s\n", daemon.log().substr(0, 3000).c_str());
+  }
   // Stopped as systemd stops it, not killed, so that a profiler wrapped
   // around paminnad (callgrind, in bench/README.md) writes what it counted.
   if (daemon.stop() != 0) {

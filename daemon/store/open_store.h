@@ -2,8 +2,8 @@
 //
 // Pragmas: WAL (readers never block the writer), synchronous=FULL (what the
 // daemon acknowledged survives a power loss: design.md pitfalls; the control
-// socket's group commits use NORMAL and an fdatasync of their own,
-// store::WalWorker), foreign keys on, a busy timeout. The folder is created
+// socket's group commits defer the WAL's sync to an fdatasync of their own,
+// store::WalWorker and store/wal_vfs.h), foreign keys on, a busy timeout. The folder is created
 // 0700 and the file made 0600; a looser mode is tightened and reported. A
 // file that is not a SQLite database, or is corrupt, fails here with a
 // message that says so.

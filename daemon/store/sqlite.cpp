@@ -1,5 +1,7 @@
 #include "store/sqlite.h"
 
+#include "store/wal_vfs.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -127,7 +129,12 @@ Database::Database(const std::filesystem::path& path, const OpenOptions& options
   [[maybe_unused]] static const int memstatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   const int flags = (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
-  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  const char* vfs = wal_vfs_name();
+  if (vfs == nullptr) {
+    throw StoreError(fmt::format("open database {}", path.string()), SQLITE_ERROR,
+                     "the paminna VFS could not be registered");
+  }
+  const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, vfs);
   if (rc != SQLITE_OK) {
     const std::string detail = db_ != nullptr ? sqlite3_errmsg(db_) : "";
     sqlite3_close_v2(db_);
@@ -202,10 +209,14 @@ void Database::begin_group(GroupSync sync) {
 }
 
 Database::GroupCommit Database::end_group() {
-  // The next transaction, grouped or not, starts from FULL whatever happens here.
+  // The next transaction, grouped or not, syncs in its COMMIT whatever happens here.
   struct Restore {
     Database& db;
-    ~Restore() { db.restore_synchronous_full(); }
+    ~Restore() {
+      if (db.wal_sync_deferred_) {
+        db.defer_wal_sync(false);
+      }
+    }
   } restore{*this};
   const bool open = group_ == Group::open;
   const bool broken = std::exchange(group_broken_, false);
@@ -237,23 +248,10 @@ Database::GroupCommit Database::end_group() {
   return {true, {}};
 }
 
-void Database::set_synchronous_normal() {
-  synchronous_normal_ = true;
-  char* message = nullptr;
-  if (sqlite3_exec(db_, "PRAGMA synchronous = NORMAL", nullptr, nullptr, &message) != SQLITE_OK) {
-    const std::string detail = message != nullptr ? message : sqlite3_errmsg(db_);
-    sqlite3_free(message);
-    throw StoreError("PRAGMA synchronous = NORMAL for the changes of this turn", sqlite3_extended_errcode(db_), detail);
-  }
-}
-
-void Database::restore_synchronous_full() noexcept {
-  if (!synchronous_normal_ || sqlite3_get_autocommit(db_) == 0) {
-    return;
-  }
-  if (sqlite3_exec(db_, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr) == SQLITE_OK) {
-    synchronous_normal_ = false;
-  }
+void Database::defer_wal_sync(bool defer) noexcept {
+  // When the WAL is not open through wal_vfs, nothing is deferred and the
+  // COMMIT syncs as every other: slower, never less safe.
+  wal_sync_deferred_ = store::defer_wal_sync(db_, defer) && defer;
 }
 
 void Database::rollback_if_open() noexcept {
@@ -301,21 +299,15 @@ void Database::run_after_commit(std::vector<std::function<void()>>& actions) noe
 // text on every call, which was a tenth of a `status` call.
 Transaction::Transaction(Database& db) : db_(db) {
   if (db_.group_ != Database::Group::open) {
-    if (db_.group_ == Database::Group::collecting && db_.group_sync_ == Database::GroupSync::by_caller) {
-      db_.set_synchronous_normal();
-    } else if (db_.synchronous_normal_) {
-      // Without FULL this change could be acknowledged before it is on disk: it waits until FULL is back.
-      db_.restore_synchronous_full();
-      if (db_.synchronous_normal_) {
-        throw StoreError("begin a change", SQLITE_ERROR, "PRAGMA synchronous = FULL could not be restored");
-      }
+    const bool synced_by_caller =
+        db_.group_ == Database::Group::collecting && db_.group_sync_ == Database::GroupSync::by_caller;
+    if (!synced_by_caller && db_.wal_sync_deferred_) {
+      db_.defer_wal_sync(false);  // a group that never reached end_group()
     }
-    try {
-      // In a group, on failure this change fails alone and the group stays empty.
-      db_.cached("BEGIN IMMEDIATE").run();
-    } catch (const StoreError&) {
-      db_.restore_synchronous_full();
-      throw;
+    // In a group, on failure this change fails alone and the group stays empty.
+    db_.cached("BEGIN IMMEDIATE").run();
+    if (synced_by_caller) {
+      db_.defer_wal_sync(true);
     }
     db_.after_commit_.clear();  // none is left, unless SQLite ended a transaction on its own
     if (db_.group_ == Database::Group::off) {

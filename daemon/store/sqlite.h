@@ -99,12 +99,13 @@ class Database {
   // told "done" must be told otherwise. Nothing else may run in between: the
   // group lives inside one loop handler.
   //
-  // GroupSync::by_caller: the group's COMMIT runs with synchronous=NORMAL, so
-  // it writes the WAL and returns without waiting for the disk, and its
-  // after-commit actions come back in GroupCommit instead of running. The
-  // caller must not say "done" (nor run them) before an fdatasync of the WAL
-  // that began after the COMMIT has succeeded (store::WalWorker). Every other
-  // transaction keeps synchronous=FULL.
+  // GroupSync::by_caller: the group's COMMIT defers the WAL's sync
+  // (store::defer_wal_sync), so it writes the WAL and returns without
+  // waiting for the disk, and its after-commit actions come back in
+  // GroupCommit instead of running. The caller must not say "done" (nor run
+  // them) before an fdatasync of the WAL that began after the COMMIT has
+  // succeeded (store::WalWorker). Every other transaction syncs in its COMMIT
+  // (synchronous=FULL).
   enum class GroupSync { in_commit, by_caller };
   struct GroupCommit {
     bool committed = false;                         // a transaction was open and is committed
@@ -132,10 +133,7 @@ class Database {
   friend class Transaction;
   friend class ReadSnapshot;
   void run_after_commit() noexcept;
-  // PRAGMA synchronous takes effect when it is prepared and only outside a
-  // transaction, so it is parsed each time rather than cached.
-  void set_synchronous_normal();
-  void restore_synchronous_full() noexcept;
+  void defer_wal_sync(bool defer) noexcept;
   enum class Group { off, collecting, open };
 
   std::filesystem::path path_;
@@ -143,7 +141,7 @@ class Database {
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
   Group group_ = Group::off;
   GroupSync group_sync_ = GroupSync::in_commit;
-  bool synchronous_normal_ = false;  // FULL could not be restored yet: the next BEGIN IMMEDIATE tries again
+  bool wal_sync_deferred_ = false;
   bool group_change_ = false;
   bool group_broken_ = false;                        // a change could not be undone: the whole group must go
   std::vector<std::function<void()>> after_commit_;  // of the open transaction, in order

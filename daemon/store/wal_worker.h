@@ -3,8 +3,8 @@
 // (bench/README.md: with it on the loop, the loop sat in fdatasync for a
 // third of `booking.add`'s time):
 //
-// - Confirming commits. The control socket's group commits run with
-//   synchronous=NORMAL (Database::GroupSync::by_caller); sync() answers once
+// - Confirming commits. The control socket's group commits defer the WAL's
+//   sync (Database::GroupSync::by_caller, store/wal_vfs.h); sync() answers once
 //   an fdatasync of the WAL that began after the call has returned. One
 //   fdatasync covers every commit written before it began, so the requests
 //   that come in while one runs share the next. The WAL is opened once, when
@@ -22,8 +22,8 @@
 //   would be; the WAL only grows meanwhile. `post` must run what it is given
 //   on the thread that uses `db`.
 //
-// NORMAL commits leave out SQLite's padding of the last frame to a sector,
-// which is safe on the unix VFS's default of powersafe overwrite.
+// SQLite pads no frame to a sector boundary here: the unix VFS reports
+// powersafe overwrite, which wal_vfs passes on.
 #pragma once
 
 #include <sqlite3.h>

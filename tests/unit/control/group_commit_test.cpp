@@ -14,6 +14,7 @@
 #include "control/method_table.h"
 #include "control/params.h"
 #include "store/sqlite.h"
+#include "store/wal_vfs.h"
 #include "support/temp_dir.h"
 
 namespace paminna::control {
@@ -417,11 +418,12 @@ TEST_F(ConfirmedGroupCommitTest, AnAsyncAnswerDoesNotOvertakeAnAnswerWaitingForT
 }
 
 TEST_F(ConfirmedGroupCommitTest, OnlyTheGroupCommitsWithoutWaitingForTheDisk) {
-  EXPECT_EQ(synchronous(), 2) << "FULL";
+  EXPECT_EQ(synchronous(), 2) << "FULL: the deferred COMMIT still ends in xSync, where the WAL is written";
+  EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false);
   db_.begin_group(store::Database::GroupSync::by_caller);
   {
     store::Transaction tx(db_);
-    EXPECT_EQ(synchronous(), 1) << "NORMAL: the caller syncs";
+    EXPECT_EQ(store::wal_sync_deferred(db_.handle()), true) << "the caller syncs";
     db_.cached("INSERT INTO notes(text) VALUES ('a')").run();
     db_.after_commit([this] { said_.emplace_back("a"); });
     tx.commit();
@@ -430,19 +432,20 @@ TEST_F(ConfirmedGroupCommitTest, OnlyTheGroupCommitsWithoutWaitingForTheDisk) {
   EXPECT_TRUE(committed.committed);
   EXPECT_TRUE(said_.empty());
   ASSERT_EQ(committed.after_sync.size(), 1U) << "handed back for the caller to run once synced";
-  EXPECT_EQ(synchronous(), 2) << "FULL again for everything else";
+  EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false) << "synced in the COMMIT again for everything else";
   {
     store::Transaction tx(db_);
-    EXPECT_EQ(synchronous(), 2);
+    EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false);
     tx.commit();
   }
   db_.begin_group();
   {
     store::Transaction tx(db_);
-    EXPECT_EQ(synchronous(), 2) << "a group that syncs in its COMMIT";
+    EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false) << "a group that syncs in its COMMIT";
     tx.commit();
   }
   EXPECT_TRUE(db_.end_group().committed);
+  EXPECT_EQ(synchronous(), 2);
 }
 
 }  // namespace

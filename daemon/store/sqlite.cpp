@@ -146,6 +146,9 @@ Database::Database(const std::filesystem::path& path, const OpenOptions& options
 }
 
 Database::~Database() {
+  if (wal_sync_deferred_) {
+    defer_wal_sync(false);  // the close's checkpoint syncs the WAL first, for real
+  }
   cache_.clear();
   sqlite3_close_v2(db_);
 }

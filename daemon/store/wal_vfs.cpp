@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <vector>
 
@@ -19,6 +20,11 @@ struct Gathered {
   std::vector<unsigned char> bytes;
   sqlite3_int64 offset = 0;  // of bytes[0] in the file
   bool defer_sync = false;
+  // Since the last xSync: any write, and a write of the WAL's header (offset
+  // 0, when the WAL starts again). See wal_sync.
+  bool wrote = false;
+  bool wrote_header = false;
+  std::uint64_t synced = 0;  // xSync calls passed to the unix VFS
 };
 
 // SQLite allocates the VFS's szOsFile bytes for every file it opens. A WAL's
@@ -66,9 +72,8 @@ int write_out(sqlite3_file* file) {
 }
 
 int wal_close(sqlite3_file* file) {
-  // Only an uncommitted transaction's frames can be left here (a commit
-  // writes out in xSync), so a failure loses nothing SQLite relies on.
-  write_out(file);
+  // Only the frames of a transaction that did not commit can be left here (a
+  // commit writes out in xSync), and no transaction is open at a close.
   auto* r = real(file);
   const int rc = r->pMethods->xClose(r);
   delete &gathered(file);
@@ -85,23 +90,28 @@ int wal_read(sqlite3_file* file, void* buffer, int amount, sqlite3_int64 offset)
 
 int wal_write(sqlite3_file* file, const void* data, int amount, sqlite3_int64 offset) {
   auto& g = gathered(file);
+  g.wrote = true;
+  g.wrote_header = g.wrote_header || offset == 0;
   const auto size = static_cast<std::size_t>(amount);
-  if (g.defer_sync && !g.bytes.empty() && offset == g.offset + static_cast<sqlite3_int64>(g.bytes.size()) &&
-      g.bytes.size() + size <= kGatherLimit) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    g.bytes.insert(g.bytes.end(), bytes, bytes + size);
-    return SQLITE_OK;
-  }
-  // Anywhere else in the file (SQLite rewrites a frame it spilled earlier in
-  // the same transaction): what is gathered goes first, to keep the order.
-  if (const int rc = write_out(file); rc != SQLITE_OK) {
-    return rc;
-  }
-  if (g.defer_sync && size < kGatherLimit) {
-    const auto* bytes = static_cast<const unsigned char*>(data);
-    g.bytes.assign(bytes, bytes + size);
-    g.offset = offset;
-    return SQLITE_OK;
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  try {
+    if (g.defer_sync && !g.bytes.empty() && offset == g.offset + static_cast<sqlite3_int64>(g.bytes.size()) &&
+        g.bytes.size() + size <= kGatherLimit) {
+      g.bytes.insert(g.bytes.end(), bytes, bytes + size);
+      return SQLITE_OK;
+    }
+    // Anywhere else in the file (SQLite rewrites a frame it spilled earlier in
+    // the same transaction): what is gathered goes first, to keep the order.
+    if (const int rc = write_out(file); rc != SQLITE_OK) {
+      return rc;
+    }
+    if (g.defer_sync && size < kGatherLimit) {
+      g.bytes.assign(bytes, bytes + size);
+      g.offset = offset;
+      return SQLITE_OK;
+    }
+  } catch (const std::bad_alloc&) {
+    return SQLITE_IOERR_NOMEM;
   }
   auto* r = real(file);
   return r->pMethods->xWrite(r, data, amount, offset);
@@ -115,15 +125,29 @@ int wal_truncate(sqlite3_file* file, sqlite3_int64 size) {
   return r->pMethods->xTruncate(r, size);
 }
 
+// A deferred sync is skipped only at the end of a commit, where frames were
+// just written. SQLite also syncs the WAL right after writing its header when
+// the WAL starts again (before any frame follows it: an old header with new
+// frames behind it would replay old frames after a power cut), and before a
+// checkpoint copies frames into the database, with nothing written since;
+// both stay real syncs, as they were with synchronous=NORMAL.
 int wal_sync(sqlite3_file* file, int flags) {
   if (const int rc = write_out(file); rc != SQLITE_OK) {
     return rc;
   }
-  if (gathered(file).defer_sync) {
+  auto& g = gathered(file);
+  const bool end_of_commit = g.wrote && !g.wrote_header;
+  g.wrote = false;
+  g.wrote_header = false;
+  if (g.defer_sync && end_of_commit) {
     return SQLITE_OK;  // the owner's fdatasync confirms it (wal_vfs.h)
   }
   auto* r = real(file);
-  return r->pMethods->xSync(r, flags);
+  const int rc = r->pMethods->xSync(r, flags);
+  if (rc == SQLITE_OK) {
+    ++g.synced;
+  }
+  return rc;
 }
 
 int wal_file_size(sqlite3_file* file, sqlite3_int64* size) {
@@ -265,9 +289,14 @@ sqlite3_file* wal_of(sqlite3* db) {
 }  // namespace
 
 const char* wal_vfs_name() {
-  static sqlite3_vfs vfs = make_vfs();
-  static const int registered = sqlite3_vfs_register(&vfs, 0);
-  return registered == SQLITE_OK ? vfs.zName : nullptr;
+  static const char* const name = []() -> const char* {
+    if (unix_vfs() == nullptr) {
+      return nullptr;
+    }
+    static sqlite3_vfs vfs = make_vfs();
+    return sqlite3_vfs_register(&vfs, 0) == SQLITE_OK ? vfs.zName : nullptr;
+  }();
+  return name;
 }
 
 bool defer_wal_sync(sqlite3* db, bool defer) noexcept {
@@ -275,12 +304,28 @@ bool defer_wal_sync(sqlite3* db, bool defer) noexcept {
   if (file == nullptr) {
     return false;
   }
-  if (!defer) {
-    // As in wal_close: only an uncommitted transaction's frames can be left,
-    // and they stay gathered until a write succeeds.
-    write_out(file);
+  auto& g = gathered(file);
+  if (defer) {
+    // Without powersafe overwrite SQLite pads a commit to a sector and syncs
+    // inside the padding, not at its end: the last frames could be
+    // published before they are written.
+    sqlite3_file* database = nullptr;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &database) != SQLITE_OK || database == nullptr ||
+        database->pMethods == nullptr ||
+        (database->pMethods->xDeviceCharacteristics(database) & SQLITE_IOCAP_POWERSAFE_OVERWRITE) == 0) {
+      return false;
+    }
+  } else if (!g.bytes.empty()) {
+    if (sqlite3_txn_state(db, "main") == SQLITE_TXN_WRITE) {
+      write_out(file);  // the open transaction's own frames: kept until written, even if this fails
+    } else {
+      // A failed or undone transaction's frames, never published. Written
+      // now, after its write lock is gone, they could land on another
+      // writer's; kept, every read would try them again.
+      g.bytes.clear();
+    }
   }
-  gathered(file).defer_sync = defer;
+  g.defer_sync = defer;
   return true;
 }
 
@@ -290,6 +335,14 @@ std::optional<bool> wal_sync_deferred(sqlite3* db) noexcept {
     return std::nullopt;
   }
   return gathered(file).defer_sync;
+}
+
+std::optional<std::uint64_t> wal_syncs(sqlite3* db) noexcept {
+  auto* file = wal_of(db);
+  if (file == nullptr) {
+    return std::nullopt;
+  }
+  return gathered(file).synced;
 }
 
 }  // namespace paminna::store

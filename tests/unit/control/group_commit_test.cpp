@@ -420,6 +420,8 @@ TEST_F(ConfirmedGroupCommitTest, AnAsyncAnswerDoesNotOvertakeAnAnswerWaitingForT
 TEST_F(ConfirmedGroupCommitTest, OnlyTheGroupCommitsWithoutWaitingForTheDisk) {
   EXPECT_EQ(synchronous(), 2) << "FULL: the deferred COMMIT still ends in xSync, where the WAL is written";
   EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false);
+  const auto syncs = [this] { return store::wal_syncs(db_.handle()).value_or(0); };
+  const auto before = syncs();
   db_.begin_group(store::Database::GroupSync::by_caller);
   {
     store::Transaction tx(db_);
@@ -432,19 +434,24 @@ TEST_F(ConfirmedGroupCommitTest, OnlyTheGroupCommitsWithoutWaitingForTheDisk) {
   EXPECT_TRUE(committed.committed);
   EXPECT_TRUE(said_.empty());
   ASSERT_EQ(committed.after_sync.size(), 1U) << "handed back for the caller to run once synced";
+  EXPECT_EQ(syncs(), before) << "no sync of the WAL in that COMMIT";
   EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false) << "synced in the COMMIT again for everything else";
   {
     store::Transaction tx(db_);
     EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false);
+    db_.cached("INSERT INTO notes(text) VALUES ('b')").run();
     tx.commit();
   }
+  EXPECT_EQ(syncs(), before + 1) << "a transaction outside the group syncs in its COMMIT (the dispatcher's claim)";
   db_.begin_group();
   {
     store::Transaction tx(db_);
     EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false) << "a group that syncs in its COMMIT";
+    db_.cached("INSERT INTO notes(text) VALUES ('c')").run();
     tx.commit();
   }
   EXPECT_TRUE(db_.end_group().committed);
+  EXPECT_EQ(syncs(), before + 2);
   EXPECT_EQ(synchronous(), 2);
 }
 

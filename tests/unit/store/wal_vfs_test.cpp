@@ -43,6 +43,15 @@ class WalVfsTest : public ::testing::Test {
     db_.end_group();
   }
 
+  // A commit as the control socket's turn makes it, while the sync stays deferred.
+  void commit(int rows, int bytes) {
+    db_.exec("BEGIN IMMEDIATE");
+    insert(rows, bytes);
+    db_.exec("COMMIT");
+  }
+
+  std::uint64_t syncs() { return wal_syncs(db_.handle()).value_or(0); }
+
   void insert(int rows, int bytes) {
     auto& add = db_.cached("INSERT INTO notes(body) VALUES (randomblob(?1))");
     for (int i = 0; i < rows; ++i) {
@@ -149,6 +158,11 @@ TEST_F(WalVfsTest, AWriteThatFailsAtTheCommitFailsTheCommitAndLosesNothingCommit
     tx.commit();
   }
   EXPECT_THROW(db_.end_group(), StoreError);
+  // Still over the limit: what the failed commit had gathered is dropped, not tried again at every read.
+  auto& count = db_.cached("SELECT count(*) FROM notes");
+  ASSERT_TRUE(count.step());
+  EXPECT_EQ(count.int64(0), 5);
+  count.reset();
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &before), 0);
   (void)std::signal(SIGXFSZ, old_handler);
   EXPECT_EQ(seen(), std::make_pair(std::int64_t{5}, std::int64_t{5000})) << "the failed commit is not seen";
@@ -156,6 +170,47 @@ TEST_F(WalVfsTest, AWriteThatFailsAtTheCommitFailsTheCommitAndLosesNothingCommit
   deferred_group(2, 1000);
   EXPECT_EQ(seen(), std::make_pair(std::int64_t{7}, std::int64_t{7000})) << "and the next commit is";
   EXPECT_EQ(integrity(), "ok");
+}
+
+TEST_F(WalVfsTest, ADeferredCommitSkipsItsSyncButAWalStartingAgainSyncsItsHeaderFirst) {
+  ASSERT_TRUE(defer_wal_sync(db_.handle(), true));
+  commit(2, 1000);
+  const auto before = syncs();
+  commit(2, 1000);
+  EXPECT_EQ(syncs(), before) << "the caller syncs";
+  ASSERT_TRUE(defer_wal_sync(db_.handle(), false));
+  commit(1, 100);
+  EXPECT_GT(syncs(), before) << "a commit outside a deferral syncs in the COMMIT";
+  db_.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  ASSERT_TRUE(defer_wal_sync(db_.handle(), true));
+  const auto truncated = syncs();
+  commit(2, 1000);  // the WAL starts again: a new header at offset 0, then the frames
+  EXPECT_EQ(syncs(), truncated + 1) << "the header is on disk before any frame behind it";
+  commit(2, 1000);
+  EXPECT_EQ(syncs(), truncated + 1);
+  ASSERT_TRUE(defer_wal_sync(db_.handle(), false));
+  EXPECT_EQ(seen(), std::make_pair(std::int64_t{9}, std::int64_t{8100}));
+}
+
+TEST_F(WalVfsTest, ACheckpointWhileTheSyncIsDeferredSyncsTheWalBeforeCopyingIt) {
+  ASSERT_TRUE(defer_wal_sync(db_.handle(), true));
+  commit(2, 1000);
+  const auto before = syncs();
+  db_.exec("PRAGMA wal_checkpoint(PASSIVE)");
+  EXPECT_GT(syncs(), before);
+  ASSERT_TRUE(defer_wal_sync(db_.handle(), false));
+}
+
+TEST_F(WalVfsTest, NothingIsDeferredWithoutPowersafeOverwrite) {
+  sqlite3* db = nullptr;
+  const auto uri = "file:" + (dir_ / "psow.db").string() + "?psow=0";
+  ASSERT_EQ(
+      sqlite3_open_v2(uri.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI, wal_vfs_name()),
+      SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA journal_mode = WAL; CREATE TABLE t (x)", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_FALSE(defer_wal_sync(db, true)) << "SQLite would sync inside a commit's padding to the sector";
+  EXPECT_EQ(wal_sync_deferred(db), false);
+  sqlite3_close_v2(db);
 }
 
 TEST_F(WalVfsTest, AConnectionOpensThroughIt) {

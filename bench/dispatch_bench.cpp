@@ -6,6 +6,7 @@
 //
 //   dispatch_bench [--reminders 100000] [--batch N (default: reminders.batch_size's)] [--in-flight 16]
 #include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
@@ -97,8 +98,12 @@ int main(int argc, char** argv) {
   elks.http.wall_now = [&clock] { return clock.now(); };
   sms::Elks46Gateway sms_gateway(transport, elks);
   ReminderDispatcher dispatcher(
-      io, db, scheduler, clock, [&config]() -> const Config& { return config; }, sms_gateway);
+      io, db, scheduler, clock, [&config]() -> const Config& { return config; }, sms_gateway,
+      [&wal](std::function<void(std::error_code)> done) { wal.sync(std::move(done)); });
 
+  // While the WAL worker confirms a commit nothing else may be pending: the
+  // loop must wait for its answer, not run out of work and stop.
+  const auto work = boost::asio::make_work_guard(io);
   const auto started = std::chrono::steady_clock::now();
   dispatcher.start();
   timer.advance_to(clock.now());

@@ -107,6 +107,12 @@ class MethodTable {
   }
   void begin_turn();
   void end_turn();
+  // A commit made outside the control socket (the reminder dispatcher's)
+  // that left its sync to the caller: asks `sync` to confirm it and calls
+  // `done` with the result. Every answer given meanwhile waits for that
+  // confirmation too, since it may show what that commit wrote. Needs the
+  // `sync` of commit_groups_in().
+  void confirm_commit(std::function<void(std::error_code)> done);
   // Releases every answer still waiting for the disk, as if `sync` had
   // answered `error`: for a stop, which syncs on the loop itself before it
   // closes the sockets, so that a change made is also a change answered.

@@ -58,6 +58,10 @@ void Daemon::start() {
   }
   log::event(log::Event::STORE_OPENED, "path={} schema={}", config_->daemon.database.string(), store_.migration.to);
   auditor_ = std::make_unique<Auditor>(*store_.db, *clock_);
+  // The WAL's syncs and checkpoints run off the loop (store/wal_worker.h),
+  // from before anything below can write.
+  wal_ = std::make_unique<store::WalWorker>(
+      *store_.db, [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); });
   for (const auto& warning : config_->warnings) {
     log::event(log::Event::CONFIG_WARNING, "{}", warning);
   }
@@ -76,9 +80,6 @@ void Daemon::start() {
   register_metrics();
   register_backup(*this);
 
-  // The WAL's syncs and checkpoints run off the loop (store/wal_worker.h).
-  wal_ = std::make_unique<store::WalWorker>(
-      *store_.db, [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); });
   methods_.commit_groups_in(*store_.db, [this](std::function<void(std::error_code)> done) {
     wal_->sync([this, done = std::move(done)](std::error_code error) {
       done(error);
@@ -110,6 +111,10 @@ void Daemon::start() {
   signals_.add(SIGHUP);
   wait_for_signals();
   feed_watchdog();
+}
+
+void Daemon::confirm_commit(std::function<void(std::error_code)> done) {
+  methods_.confirm_commit(std::move(done));
 }
 
 int Daemon::run() {

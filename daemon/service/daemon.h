@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <vector>
 
 #include "config/config.h"
@@ -67,6 +68,11 @@ class Daemon {
   const Clock& clock() const { return *clock_; }
   http::Transport& transport() { return *transport_; }
   sms::SmsGateway& gateway() { return *gateway_; }
+  // `done` runs on the loop once an fdatasync of the WAL that began after
+  // the call has returned (store::WalWorker::sync); a failure stops the
+  // daemon with exit code 1. The control socket's answers wait for it too
+  // (control::MethodTable::confirm_commit).
+  void confirm_commit(std::function<void(std::error_code)> done);
 
   // A section of `status` (and the problems that make the daemon unhealthy) from a module.
   using StatusSection = std::function<nlohmann::json()>;

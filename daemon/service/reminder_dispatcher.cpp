@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -52,13 +53,14 @@ std::optional<Recipient> resolve(store::Database& db, const Config& config, cons
 
 ReminderDispatcher::ReminderDispatcher(boost::asio::io_context& io, store::Database& db, Scheduler& scheduler,
                                        const Clock& clock, std::function<const Config&()> config,
-                                       sms::SmsGateway& gateway)
+                                       sms::SmsGateway& gateway, Confirm confirm)
     : io_(io),
       db_(db),
       scheduler_(scheduler),
       clock_(clock),
       config_(std::move(config)),
       gateway_(gateway),
+      confirm_(std::move(confirm)),
       random_(std::random_device{}()) {
   scheduler_.add_step_listener([this, alive = alive_](Duration step) {
     if (*alive) {
@@ -139,6 +141,19 @@ void ReminderDispatcher::clock_stepped(Duration step) {
 }
 
 void ReminderDispatcher::stop() {
+  stopping_ = true;  // what is written from now on syncs in its COMMIT: no confirmation would be heard
+  if (awaiting_) {
+    put_back(*awaiting_);
+    awaiting_.reset();
+  }
+  // The stop's own sync of the WAL, right after this (Daemon::stop),
+  // confirms these; a confirmation posted now might never run.
+  for (auto& [key, unconfirmed] : std::exchange(unconfirmed_, {})) {
+    store::Database::run_after_commit(unconfirmed.after_sync);
+    for (const auto& [event, text] : unconfirmed.lines) {
+      log::event(event, "{}", text);
+    }
+  }
   if (completions_.empty()) {
     return;
   }
@@ -189,7 +204,7 @@ void ReminderDispatcher::arm() {
 }
 
 void ReminderDispatcher::run() {
-  if (in_flight_ > 0) {
+  if (in_flight_ > 0 || awaiting_) {
     return;  // the batch under way re-arms when it is done
   }
   const auto now = clock_.now();
@@ -201,9 +216,10 @@ void ReminderDispatcher::run() {
     }
     limit = 1;  // one probe decides whether the gateway is back
   }
-  std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch;
+  Claimed claimed;
+  std::vector<std::function<void()>> after_sync;
   try {
-    batch = claim(now, limit);
+    after_sync = commit_unsynced([&] { claimed = claim(now, limit); });
   } catch (const store::StoreError& e) {
     // Nothing was claimed (the transaction rolled back). Without a new
     // deadline the reminders would wait for the next change or restart.
@@ -211,10 +227,37 @@ void ReminderDispatcher::run() {
     scheduler_.schedule_after(kKey, kStoreRetry, [this] { run(); });
     return;
   }
-  if (batch.empty()) {
+  if (claimed.changed == 0) {
     arm();
     return;
   }
+  awaiting_ = std::move(claimed);
+  confirm_([this, alive = alive_, after_sync = std::move(after_sync)](std::error_code error) mutable {
+    if (!*alive || !awaiting_) {
+      return;  // gone, or stopped: stop() put the batch back
+    }
+    auto confirmed = std::move(*awaiting_);
+    awaiting_.reset();
+    if (error) {
+      // I3: nothing leaves. The daemon stops (a failed sync is final,
+      // store/wal_worker.h); the next start resolves what is `sending`.
+      log::event(log::Event::STORE_ERROR, "what=reminder-claim-sync count={} error=\"{}\"", confirmed.batch.size(),
+                 error.message());
+      return;
+    }
+    store::Database::run_after_commit(after_sync);
+    for (const auto& [event, text] : confirmed.lines) {
+      log::event(event, "{}", text);
+    }
+    if (confirmed.batch.empty()) {
+      arm();
+      return;
+    }
+    send(std::move(confirmed.batch));
+  });
+}
+
+void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch) {
   in_flight_ = batch.size();
   for (auto& [row, request] : batch) {
     const auto started = clock_.steady_now();
@@ -226,15 +269,37 @@ void ReminderDispatcher::run() {
   }
 }
 
-std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> ReminderDispatcher::claim(Instant now, int limit) {
+std::vector<std::function<void()>> ReminderDispatcher::commit_unsynced(const std::function<void()>& write) {
+  if (stopping_) {
+    write();
+    return {};
+  }
+  db_.begin_group(store::Database::GroupSync::by_caller);
+  try {
+    write();
+  } catch (...) {
+    try {
+      (void)db_.end_group();
+    } catch (const store::StoreError&) {  // NOLINT(bugprone-empty-catch): the write's own error is the one to report
+    }
+    throw;
+  }
+  return db_.end_group().after_sync;
+}
+
+ReminderDispatcher::Claimed ReminderDispatcher::claim(Instant now, int limit) {
   const auto& config = config_();
   const Zone zone(config.office.timezone);
-  std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> out;
-  std::vector<std::pair<log::Event, std::string>> lines;
+  Claimed claimed;
+  auto& out = claimed.batch;
+  auto& lines = claimed.lines;
   store::Transaction tx(db_);
   store::ReminderStore store(db_);
   store::BookingStore bookings(db_);
-  for (auto& r : store.due(now, limit)) {
+  auto due = store.due(now, limit);
+  claimed.changed = due.size();
+  for (auto& r : due) {
+    const auto before = r;
     r.updated_at = now;
     const auto booking = bookings.find(r.booking_id);
     const bool for_cancellation = r.kind == TextKind::cancelled;
@@ -272,6 +337,7 @@ std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> ReminderDispatche
       ++r.attempts;
       store.update(r);
       out.emplace_back(r, std::move(request));
+      claimed.before.push_back(before);
       continue;
     }
     store.update(r);
@@ -280,11 +346,28 @@ std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> ReminderDispatche
   for (const auto& [row, request] : out) {
     store.set_booking_summary(row.booking_id);
   }
-  tx.commit();  // I3: `sending` is durable before the first request leaves
-  for (const auto& [event, text] : lines) {
-    log::event(event, "{}", text);
+  tx.commit();  // I3: `sending` is durable before the first request leaves (run() waits for the confirmation)
+  return claimed;
+}
+
+void ReminderDispatcher::put_back(const Claimed& claimed) {
+  try {
+    store::Transaction tx(db_);
+    store::ReminderStore store(db_);
+    for (const auto& before : claimed.before) {
+      const auto now = store.find(before.id);
+      if (now && now->state == ReminderState::sending) {
+        store.update(before);
+        store.set_booking_summary(before.booking_id);
+      }
+    }
+    tx.commit();
+  } catch (const store::StoreError& e) {
+    log::event(log::Event::STORE_ERROR,
+               "what=reminder-put-back count={} error=\"{}\" note=\"still sending: the next start resends them as "
+               "possible duplicates\"",
+               claimed.before.size(), e.what());
   }
-  return out;
 }
 
 // Group commit: outcomes are written together, one fsync for many. A group
@@ -347,19 +430,22 @@ void ReminderDispatcher::flush() {
   const auto pause_reason = pause_reason_;
   const auto last_sent = last_sent_;
   LogLines lines;
+  std::vector<std::function<void()>> after_sync;
   try {
-    store::Transaction tx(db_);
-    store::ReminderStore store(db_);
-    for (const auto& c : done) {
-      auto r = store.find(c.id);
-      if (!r) {
-        continue;
+    after_sync = commit_unsynced([&] {
+      store::Transaction tx(db_);
+      store::ReminderStore store(db_);
+      for (const auto& c : done) {
+        auto r = store.find(c.id);
+        if (!r) {
+          continue;
+        }
+        apply(*r, c.outcome, c.arrived, lines);
+        store.update(*r);
+        store.set_booking_summary(r->booking_id);
       }
-      apply(*r, c.outcome, c.arrived, lines);
-      store.update(*r);
-      store.set_booking_summary(r->booking_id);
-    }
-    tx.commit();
+      tx.commit();
+    });
     flush_retry_ = kFirstFlushRetry;
     flush_retrying_ = false;
   } catch (const store::StoreError& e) {
@@ -380,10 +466,38 @@ void ReminderDispatcher::flush() {
     flush_retry_ = std::min(flush_retry_ * 2, kLastFlushRetry);
     return;
   }
-  for (const auto& [event, text] : lines) {
-    log::event(event, "{}", text);
-  }
   in_flight_ -= std::min(in_flight_, done.size());
+  if (stopping_) {
+    for (const auto& [event, text] : lines) {
+      log::event(event, "{}", text);
+    }
+  } else {
+    // The next batch may be claimed meanwhile: its confirmation covers this commit too.
+    const auto key = ++outcome_commits_;
+    unconfirmed_.emplace(key, Unconfirmed{std::move(lines), std::move(after_sync)});
+    confirm_([this, alive = alive_, key, count = done.size()](std::error_code error) {
+      if (!*alive) {
+        return;
+      }
+      const auto it = unconfirmed_.find(key);
+      if (it == unconfirmed_.end()) {
+        return;  // stop() said it
+      }
+      auto unconfirmed = std::move(it->second);
+      unconfirmed_.erase(it);
+      if (error) {
+        // The daemon stops; rows whose outcome did not reach the disk are
+        // still `sending` at the next start, which resolves them (I3).
+        log::event(log::Event::STORE_ERROR, "what=reminder-outcomes-sync count={} error=\"{}\"", count,
+                   error.message());
+        return;
+      }
+      store::Database::run_after_commit(unconfirmed.after_sync);
+      for (const auto& [event, text] : unconfirmed.lines) {
+        log::event(event, "{}", text);
+      }
+    });
+  }
   if (in_flight_ == 0) {
     arm();
   }
@@ -471,7 +585,8 @@ nlohmann::json ReminderDispatcher::status() {
   const auto next = store.next_due();
   return {{"by_state", store.counts_by_state()},
           {"possible_duplicates", store.possible_duplicates()},
-          {"in_flight", in_flight_},
+          // Claimed and waiting for the disk's confirmation counts: it is about to leave.
+          {"in_flight", in_flight_ + (awaiting_ ? awaiting_->batch.size() : 0)},
           {"next_due_utc", next ? nlohmann::json(format_utc(*next)) : nlohmann::json(nullptr)},
           {"gateway",
            {{"provider", gateway_.provider()},

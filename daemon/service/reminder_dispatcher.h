@@ -8,6 +8,14 @@
 // written back in one transaction per loop turn (group commit), so a slow
 // recipient never holds up the rest and a burst costs few fsyncs.
 //
+// Those commits leave their fdatasync to `confirm` (store::WalWorker, off
+// the loop), so that the loop answers the control socket meanwhile instead
+// of sitting in the disk's sync: a claimed batch is sent once `confirm` says
+// its commit is on disk, and an outcome's log line is written then. The next
+// batch is claimed without waiting for the last outcomes' confirmation; its
+// own, which begins later, covers both. Start-up, a clock step and the
+// writes at stop sync in their COMMIT.
+//
 // Crash safety: a row left in `sending` by a crash is found at start and
 // resolved by reminders.unknown_outcome (resend as a possible duplicate, or
 // hold for a person). Our gateways do not deduplicate on the client
@@ -31,6 +39,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "config/config.h"
@@ -46,8 +55,13 @@ namespace paminna {
 
 class ReminderDispatcher {
  public:
+  // Calls `done` once an fdatasync of the WAL that began after the call has
+  // returned, with its result; on the loop. After a failure it is never
+  // called again with success (store::WalWorker) and the daemon stops.
+  using Confirm = std::function<void(std::function<void(std::error_code)> done)>;
+
   ReminderDispatcher(boost::asio::io_context& io, store::Database& db, Scheduler& scheduler, const Clock& clock,
-                     std::function<const Config&()> config, sms::SmsGateway& gateway);
+                     std::function<const Config&()> config, sms::SmsGateway& gateway, Confirm confirm);
   ~ReminderDispatcher();
   ReminderDispatcher(const ReminderDispatcher&) = delete;
   ReminderDispatcher& operator=(const ReminderDispatcher&) = delete;
@@ -88,8 +102,22 @@ class ReminderDispatcher {
 
   void arm();
   void run();
-  // Claims and checks a batch in one transaction; returns what may be sent.
-  std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> claim(Instant now, int limit);
+  struct Claimed {
+    std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch;  // to send once confirmed
+    std::vector<store::ReminderRecord> before;  // the batch's rows as they were, should it never leave
+    LogLines lines;                             // to log once confirmed
+    std::size_t changed = 0;                    // rows updated, sent or not
+  };
+  // Claims and checks a batch in one transaction.
+  Claimed claim(Instant now, int limit);
+  void send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch);
+  // At stop: a claimed batch that never left goes back to what it was, so
+  // that the next start sends it as it would have, not as a possible duplicate.
+  void put_back(const Claimed& claimed);
+  // Runs `write` (which commits a Transaction) with the sync left to
+  // `confirm_`, unless stopping; throws what the COMMIT throws. Returns the
+  // after-commit actions, to run once confirmed.
+  std::vector<std::function<void()>> commit_unsynced(const std::function<void()>& write);
   void complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took);
   void flush();
   // Arms flush_timer_ (the group-commit window, or the retry after a failed write).
@@ -103,6 +131,18 @@ class ReminderDispatcher {
   const Clock& clock_;
   std::function<const Config&()> config_;
   sms::SmsGateway& gateway_;
+  Confirm confirm_;
+  // A claimed batch waiting for its confirmation: no other claim meanwhile.
+  std::optional<Claimed> awaiting_;
+  // Written outcomes waiting for their confirmation, by the order of their
+  // commits: their log lines and after-commit actions.
+  struct Unconfirmed {
+    LogLines lines;
+    std::vector<std::function<void()>> after_sync;
+  };
+  std::map<std::uint64_t, Unconfirmed> unconfirmed_;
+  std::uint64_t outcome_commits_ = 0;
+  bool stopping_ = false;
   std::vector<Completion> completions_;
   bool flush_posted_ = false;
   boost::asio::steady_timer flush_timer_{io_};

@@ -44,7 +44,8 @@ std::optional<ReminderState> optional_state(Params& p) {
 void register_reminders(Daemon& daemon) {
   auto dispatcher = std::make_shared<ReminderDispatcher>(
       daemon.io(), daemon.db(), daemon.scheduler(), daemon.clock(),
-      [&daemon]() -> const Config& { return daemon.config(); }, daemon.gateway());
+      [&daemon]() -> const Config& { return daemon.config(); }, daemon.gateway(),
+      [&daemon](std::function<void(std::error_code)> done) { daemon.confirm_commit(std::move(done)); });
   auto& m = daemon.methods();
   auto& db = daemon.db();
   auto config = [&daemon]() -> const Config& { return daemon.config(); };

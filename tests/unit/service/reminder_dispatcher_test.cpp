@@ -1,0 +1,164 @@
+// The dispatcher's commits confirmed off the loop: no reminder leaves before
+// its claim is confirmed on disk (I3), a failed confirmation sends nothing,
+// and the outcomes are written without waiting while the next batch waits for
+// its own confirmation. The gateway and the confirmation are the test's, so
+// that each step happens when the test says; the database is a real file.
+#include "service/reminder_dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "config/config_loader.h"
+#include "domain/local_time.h"
+#include "service/clock.h"
+#include "service/scheduler.h"
+#include "service/wall_timer.h"
+#include "store/open_store.h"
+#include "store/reminder_store.h"
+#include "support/temp_dir.h"
+
+namespace paminna {
+namespace {
+
+class HeldGateway final : public sms::SmsGateway {
+ public:
+  void send(sms::SmsRequest request, sms::SendCallback done) override {
+    sent.emplace_back(std::move(request), std::move(done));
+  }
+  [[nodiscard]] std::string_view provider() const override { return "held"; }
+
+  std::vector<std::pair<sms::SmsRequest, sms::SendCallback>> sent;
+};
+
+class ReminderDispatcherTest : public ::testing::Test {
+ protected:
+  ReminderDispatcherTest() {
+    config_.office.phone = "040-34 10 00";
+    auto& db = *store_.db;
+    db.exec(
+        "INSERT INTO clients(id, ref, phone, language, created_at, last_contact_at) "
+        "VALUES (1, 'K-1', '+46701234567', 'sv', 0, 0)");
+    db.exec("INSERT INTO consents(client_id, channel, event, source, at) VALUES (1, 'sms', 'grant', 'phone', 0)");
+    const auto visit = parse_utc("2026-11-25T09:00:00Z")->time_since_epoch().count();
+    for (int i = 1; i <= 3; ++i) {
+      db.cached(
+            "INSERT INTO bookings(id, client_id, staff, start_utc, minutes, place, first_visit, status, "
+            "reminder_state, created_at, updated_at) VALUES (?1, 1, 'AL', ?2, 60, 'office', 0, 'booked', "
+            "'scheduled', 0, 0)")
+          .bind(1, i)
+          .bind(2, static_cast<std::int64_t>(visit + i * 3600))
+          .run();
+      db.cached(
+            "INSERT INTO reminders(booking_id, recipient, kind, state, due, visit_start, reference, created_at, "
+            "updated_at) VALUES (?1, 'client:1', 'reminder', 'scheduled', ?2, ?3, 'pam-' || ?1, 0, 0)")
+          .bind(1, i)
+          .bind(2, static_cast<std::int64_t>(clock_.now().time_since_epoch().count()))
+          .bind(3, static_cast<std::int64_t>(visit + i * 3600))
+          .run();
+    }
+  }
+
+  // Runs what is ready on the loop, as the daemon's would between events.
+  void settle() {
+    io_.restart();
+    io_.poll();
+  }
+
+  void confirm(std::error_code error = {}) {
+    ASSERT_FALSE(confirms_.empty());
+    auto done = std::move(confirms_.front());
+    confirms_.erase(confirms_.begin());
+    done(error);
+    settle();
+  }
+
+  std::int64_t in_state(const std::string& state) {
+    auto counts = store::ReminderStore(*store_.db).counts_by_state();
+    return counts[state];
+  }
+
+  test::TempDir dir_;
+  store::OpenedStore store_ = store::open_store(dir_ / "paminna.db", 1000);
+  Config config_ = embedded_defaults();
+  boost::asio::io_context io_;
+  ManualClock clock_{*parse_utc("2026-11-24T09:00:00Z")};
+  ManualWallTimer timer_{[this] { return clock_.now(); },
+                         [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); }};
+  Scheduler scheduler_{clock_, timer_};
+  HeldGateway gateway_;
+  std::vector<std::function<void(std::error_code)>> confirms_;
+  ReminderDispatcher dispatcher_{
+      io_,
+      *store_.db,
+      scheduler_,
+      clock_,
+      [this]() -> const Config& { return config_; },
+      gateway_,
+      [this](std::function<void(std::error_code)> done) { confirms_.push_back(std::move(done)); }};
+};
+
+TEST_F(ReminderDispatcherTest, NoReminderLeavesBeforeItsClaimIsConfirmedOnDisk) {
+  dispatcher_.start();
+  settle();
+  EXPECT_EQ(in_state("sending"), 3) << "claimed and committed";
+  EXPECT_TRUE(gateway_.sent.empty()) << "but not confirmed yet";
+  EXPECT_EQ(dispatcher_.status()["in_flight"], 3) << "about to leave: not yet settled";
+  ASSERT_EQ(confirms_.size(), 1U);
+  confirm();
+  EXPECT_EQ(gateway_.sent.size(), 3U);
+}
+
+TEST_F(ReminderDispatcherTest, AFailedConfirmationSendsNothing) {
+  dispatcher_.start();
+  settle();
+  confirm(std::make_error_code(std::errc::io_error));
+  EXPECT_TRUE(gateway_.sent.empty());
+  EXPECT_EQ(in_state("sending"), 3) << "the next start resolves them";
+  EXPECT_TRUE(confirms_.empty()) << "and nothing more is claimed";
+}
+
+TEST_F(ReminderDispatcherTest, ABatchStillWaitingForItsConfirmationAtStopGoesBackUnsent) {
+  dispatcher_.start();
+  settle();
+  ASSERT_EQ(in_state("sending"), 3);
+  dispatcher_.stop();
+  EXPECT_EQ(in_state("sending"), 0) << "not a possible duplicate at the next start: it never left";
+  EXPECT_EQ(in_state("scheduled"), 3);
+  EXPECT_EQ(store::ReminderStore(*store_.db).find(1)->attempts, 0);
+  confirm();  // the confirmation the stop did not wait for
+  EXPECT_TRUE(gateway_.sent.empty());
+}
+
+TEST_F(ReminderDispatcherTest, OutcomesAreWrittenAtOnceAndTheNextBatchWaitsForItsOwnConfirmation) {
+  config_.reminders.batch_size = 2;
+  dispatcher_.start();
+  settle();
+  confirm();
+  ASSERT_EQ(gateway_.sent.size(), 2U);
+  for (auto& [request, done] : gateway_.sent) {
+    done(sms::Accepted{"id-" + request.client_reference});
+  }
+  settle();
+  EXPECT_EQ(in_state("sent"), 2) << "written without waiting for the disk";
+  ASSERT_EQ(confirms_.size(), 2U) << "the outcomes' confirmation, and the next claim's";
+  EXPECT_EQ(in_state("sending"), 1) << "the third is claimed meanwhile";
+  EXPECT_EQ(gateway_.sent.size(), 2U) << "and waits for its confirmation";
+  confirm();  // the outcomes'
+  EXPECT_EQ(gateway_.sent.size(), 2U);
+  confirm();  // the claim's
+  EXPECT_EQ(gateway_.sent.size(), 3U);
+}
+
+}  // namespace
+}  // namespace paminna

@@ -130,18 +130,6 @@ void MethodTable::end_turn() {
   }
 }
 
-void MethodTable::confirm_commit(std::function<void(std::error_code)> done) {
-  if (!sync_) {
-    throw std::logic_error("MethodTable::confirm_commit without a sync (commit_groups_in)");
-  }
-  ++syncs_asked_;
-  waiting_.push_back({{}, {}, syncs_asked_, false});  // no answers of its own; later ones queue behind it
-  sync_([this, sync = syncs_asked_, done = std::move(done)](std::error_code error) {
-    synced(sync, error);
-    done(error);
-  });
-}
-
 // On failure every request that ran in the group is answered with the error,
 // not only those that changed something: a refusal may rest on an earlier
 // change of the group ("client is closed") that never reached the disk.

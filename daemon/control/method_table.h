@@ -100,6 +100,10 @@ class MethodTable {
   // in order until the confirmation, so nothing a later reply shows can be
   // lost to a power cut either. If it fails, the responses of the changes
   // become store_unavailable errors that say the disk did not confirm them.
+  // This covers what the socket's methods change. The reminder dispatcher
+  // confirms its own commits (ReminderDispatcher), and a read-only answer
+  // does not wait for those: it may show a reminder's state up to one sync,
+  // a few milliseconds, before that state is on disk.
   using SyncRequest = std::function<void(std::function<void(std::error_code)>)>;
   void commit_groups_in(store::Database& db, SyncRequest sync = {}) {
     db_ = &db;
@@ -107,12 +111,6 @@ class MethodTable {
   }
   void begin_turn();
   void end_turn();
-  // A commit made outside the control socket (the reminder dispatcher's)
-  // that left its sync to the caller: asks `sync` to confirm it and calls
-  // `done` with the result. Every answer given meanwhile waits for that
-  // confirmation too, since it may show what that commit wrote. Needs the
-  // `sync` of commit_groups_in().
-  void confirm_commit(std::function<void(std::error_code)> done);
   // Releases every answer still waiting for the disk, as if `sync` had
   // answered `error`: for a stop, which syncs on the loop itself before it
   // closes the sockets, so that a change made is also a change answered.

@@ -80,19 +80,8 @@ void Daemon::start() {
   register_metrics();
   register_backup(*this);
 
-  methods_.commit_groups_in(*store_.db, [this](std::function<void(std::error_code)> done) {
-    wal_->sync([this, done = std::move(done)](std::error_code error) {
-      done(error);
-      if (error && !stopping_) {
-        // Every later confirmation would fail too (store/wal_worker.h), and
-        // what is committed meanwhile may sit behind a hole in the WAL: stop
-        // now, with an error, so that systemd starts us again and recovery
-        // reads what is really on disk.
-        exit_code_ = 1;
-        stop();
-      }
-    });
-  });
+  methods_.commit_groups_in(*store_.db,
+                            [this](std::function<void(std::error_code)> done) { confirm_commit(std::move(done)); });
   const auto& c = config_->control;
   server_ = std::make_unique<control::Server>(
       io_, methods_, control::ServerLimits{c.max_connections, c.max_line_bytes, c.idle_timeout, c.max_output_bytes});
@@ -114,7 +103,17 @@ void Daemon::start() {
 }
 
 void Daemon::confirm_commit(std::function<void(std::error_code)> done) {
-  methods_.confirm_commit(std::move(done));
+  wal_->sync([this, done = std::move(done)](std::error_code error) {
+    done(error);
+    if (error && !stopping_) {
+      // Every later confirmation would fail too (store/wal_worker.h), and
+      // what is committed meanwhile may sit behind a hole in the WAL: stop
+      // now, with an error, so that systemd starts us again and recovery
+      // reads what is really on disk.
+      exit_code_ = 1;
+      stop();
+    }
+  });
 }
 
 int Daemon::run() {

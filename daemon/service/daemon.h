@@ -70,8 +70,7 @@ class Daemon {
   sms::SmsGateway& gateway() { return *gateway_; }
   // `done` runs on the loop once an fdatasync of the WAL that began after
   // the call has returned (store::WalWorker::sync); a failure stops the
-  // daemon with exit code 1. The control socket's answers wait for it too
-  // (control::MethodTable::confirm_commit).
+  // daemon with exit code 1.
   void confirm_commit(std::function<void(std::error_code)> done);
 
   // A section of `status` (and the problems that make the daemon unhealthy) from a module.

@@ -417,23 +417,6 @@ TEST_F(ConfirmedGroupCommitTest, AnAsyncAnswerDoesNotOvertakeAnAnswerWaitingForT
   EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1, 2));
 }
 
-TEST_F(ConfirmedGroupCommitTest, AnAnswerWaitsForACommitMadeOutsideTheSocketToBeConfirmed) {
-  std::vector<std::error_code> outside;
-  table_.confirm_commit([&](std::error_code error) { outside.push_back(error); });  // the dispatcher's, say
-  table_.begin_turn();
-  call(1, "note.count");
-  table_.end_turn();
-  EXPECT_TRUE(sent_.empty()) << "the count may include what that commit wrote";
-  confirm();
-  EXPECT_THAT(outside, ::testing::ElementsAre(std::error_code{}));
-  EXPECT_THAT(sent_ids(), ::testing::ElementsAre(1));
-}
-
-TEST(MethodTableConfirmTest, AConfirmationNeedsTheSyncOfTheGroupCommits) {
-  MethodTable table;
-  EXPECT_THROW(table.confirm_commit([](std::error_code) {}), std::logic_error);
-}
-
 TEST_F(ConfirmedGroupCommitTest, OnlyTheGroupCommitsWithoutWaitingForTheDisk) {
   EXPECT_EQ(synchronous(), 2) << "FULL: the deferred COMMIT still ends in xSync, where the WAL is written";
   EXPECT_EQ(store::wal_sync_deferred(db_.handle()), false);

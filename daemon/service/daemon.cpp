@@ -134,7 +134,11 @@ void Daemon::stop() {
   }
   notify::stopping();
   if (wal_) {
-    methods_.confirm_all(wal_->sync_now());
+    const auto synced = wal_->sync_now();
+    methods_.confirm_all(synced);
+    for (const auto& listener : stop_synced_listeners_) {
+      listener(synced);
+    }
   }
   boost::system::error_code ignored;
   signals_.cancel(ignored);

@@ -60,6 +60,10 @@ class Daemon {
   void on_reload(std::function<void(const Config&)> listener) { reload_listeners_.push_back(std::move(listener)); }
   // Run by stop() before the loop ends: abandon work in progress (a backup's temporary file).
   void on_stop(std::function<void()> listener) { stop_listeners_.push_back(std::move(listener)); }
+  // Run by stop() after its own sync of the WAL, with the result.
+  void on_stop_synced(std::function<void(std::error_code)> listener) {
+    stop_synced_listeners_.push_back(std::move(listener));
+  }
   boost::asio::io_context& io() { return io_; }
   Scheduler& scheduler() { return *scheduler_; }
   control::MethodTable& methods() { return methods_; }
@@ -126,6 +130,7 @@ class Daemon {
   Instant started_wall_;
   std::vector<std::function<void(const Config&)>> reload_listeners_;
   std::vector<std::function<void()>> stop_listeners_;
+  std::vector<std::function<void(std::error_code)>> stop_synced_listeners_;
   struct Section {
     std::string name;
     StatusSection section;

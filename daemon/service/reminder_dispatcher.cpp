@@ -141,18 +141,13 @@ void ReminderDispatcher::clock_stepped(Duration step) {
 }
 
 void ReminderDispatcher::stop() {
-  stopping_ = true;  // what is written from now on syncs in its COMMIT: no confirmation would be heard
+  stopping_ = true;         // what is written from now on syncs in its COMMIT: no confirmation would be heard
+  scheduler_.cancel(kKey);  // and nothing more is claimed, even if an answer arrives while the socket drains
   if (awaiting_) {
     put_back(*awaiting_);
+    // Its expired and skipped rows stay so; the stop's sync confirms them (stopped()).
+    unconfirmed_.emplace(++outcome_commits_, Unconfirmed{std::move(awaiting_->lines), {}});
     awaiting_.reset();
-  }
-  // The stop's own sync of the WAL, right after this (Daemon::stop),
-  // confirms these; a confirmation posted now might never run.
-  for (auto& [key, unconfirmed] : std::exchange(unconfirmed_, {})) {
-    store::Database::run_after_commit(unconfirmed.after_sync);
-    for (const auto& [event, text] : unconfirmed.lines) {
-      log::event(event, "{}", text);
-    }
   }
   if (completions_.empty()) {
     return;
@@ -165,6 +160,22 @@ void ReminderDispatcher::stop() {
                "what=reminder-outcome-unwritten reminder={} outcome={} provider_id={} note=\"still sending: the next "
                "start resends it as a possible duplicate\"",
                c.id, sms::outcome_name(c.outcome), accepted ? accepted->provider_message_id : "");
+  }
+}
+
+void ReminderDispatcher::stopped(std::error_code synced) {
+  for (auto& [key, unconfirmed] : std::exchange(unconfirmed_, {})) {
+    if (synced) {
+      log::event(log::Event::STORE_ERROR,
+                 "what=reminder-outcomes-sync count={} error=\"{}\" note=\"at stop: the next start resolves what "
+                 "did not reach the disk\"",
+                 unconfirmed.lines.size(), synced.message());
+      continue;
+    }
+    store::Database::run_after_commit(unconfirmed.after_sync);
+    for (const auto& [event, text] : unconfirmed.lines) {
+      log::event(event, "{}", text);
+    }
   }
 }
 
@@ -184,6 +195,9 @@ void ReminderDispatcher::resume() {
 }
 
 void ReminderDispatcher::arm() {
+  if (stopping_) {
+    return;
+  }
   std::optional<Instant> at;
   if (paused_until_) {
     at = paused_until_;
@@ -204,6 +218,9 @@ void ReminderDispatcher::arm() {
 }
 
 void ReminderDispatcher::run() {
+  if (stopping_) {
+    return;
+  }
   if (in_flight_ > 0 || awaiting_) {
     return;  // the batch under way re-arms when it is done
   }
@@ -231,30 +248,38 @@ void ReminderDispatcher::run() {
     arm();
     return;
   }
+  claimed.generation = ++claims_;
   awaiting_ = std::move(claimed);
-  confirm_([this, alive = alive_, after_sync = std::move(after_sync)](std::error_code error) mutable {
-    if (!*alive || !awaiting_) {
-      return;  // gone, or stopped: stop() put the batch back
-    }
-    auto confirmed = std::move(*awaiting_);
-    awaiting_.reset();
-    if (error) {
-      // I3: nothing leaves. The daemon stops (a failed sync is final,
-      // store/wal_worker.h); the next start resolves what is `sending`.
-      log::event(log::Event::STORE_ERROR, "what=reminder-claim-sync count={} error=\"{}\"", confirmed.batch.size(),
-                 error.message());
-      return;
-    }
-    store::Database::run_after_commit(after_sync);
-    for (const auto& [event, text] : confirmed.lines) {
-      log::event(event, "{}", text);
-    }
-    if (confirmed.batch.empty()) {
-      arm();
-      return;
-    }
-    send(std::move(confirmed.batch));
-  });
+  confirm_(
+      [this, alive = alive_, generation = claims_, after_sync = std::move(after_sync)](std::error_code error) mutable {
+        if (!*alive || !awaiting_ || awaiting_->generation != generation) {
+          return;  // gone, or stopped: stop() put this batch back
+        }
+        auto confirmed = std::move(*awaiting_);
+        awaiting_.reset();
+        if (error) {
+          // I3: nothing leaves. The daemon stops (a failed sync is final,
+          // store/wal_worker.h); the next start resolves what is `sending`.
+          std::string ids;
+          for (const auto& [row, request] : confirmed.batch) {
+            ids += (ids.empty() ? "" : ",") + std::to_string(row.id);
+          }
+          log::event(log::Event::STORE_ERROR,
+                     "what=reminder-claim-sync count={} reminders={} error=\"{}\" note=\"never sent; the next start "
+                     "finds them sending\"",
+                     confirmed.batch.size(), ids, error.message());
+          return;
+        }
+        store::Database::run_after_commit(after_sync);
+        for (const auto& [event, text] : confirmed.lines) {
+          log::event(event, "{}", text);
+        }
+        if (confirmed.batch.empty()) {
+          arm();
+          return;
+        }
+        send(std::move(confirmed.batch));
+      });
 }
 
 void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch) {

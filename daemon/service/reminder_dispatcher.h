@@ -77,6 +77,9 @@ class ReminderDispatcher {
   // in memory. What still fails is logged, reminder by reminder, since the next
   // start resends it as a possible duplicate.
   void stop();
+  // After the stop's own sync of the WAL (Daemon::stop), with its result:
+  // the log lines of what was written but not yet confirmed.
+  void stopped(std::error_code synced);
   // Something may have changed the earliest due row: re-arm (one indexed query).
   void changed();
   // gateway.resume: end a pause now.
@@ -112,6 +115,7 @@ class ReminderDispatcher {
     std::vector<store::ReminderRecord> before;  // the batch's rows as they were, should it never leave
     LogLines lines;                             // to log once confirmed
     std::size_t changed = 0;                    // rows updated, sent or not
+    std::uint64_t generation = 0;               // which claim: a late confirmation finds a newer one
   };
   // Claims and checks a batch in one transaction.
   Claimed claim(Instant now, int limit);
@@ -147,6 +151,7 @@ class ReminderDispatcher {
   };
   std::map<std::uint64_t, Unconfirmed> unconfirmed_;
   std::uint64_t outcome_commits_ = 0;
+  std::uint64_t claims_ = 0;
   bool stopping_ = false;
   std::vector<Completion> completions_;
   bool flush_posted_ = false;

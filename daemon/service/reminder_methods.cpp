@@ -234,6 +234,7 @@ void register_reminders(Daemon& daemon) {
   daemon.methods().after_change([dispatcher] { dispatcher->changed(); });
   daemon.on_reload([dispatcher](const Config&) { dispatcher->changed(); });
   daemon.on_stop([dispatcher] { dispatcher->stop(); });
+  daemon.on_stop_synced([dispatcher](std::error_code synced) { dispatcher->stopped(synced); });
   dispatcher->start();
 }
 

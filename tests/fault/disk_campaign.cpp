@@ -284,7 +284,9 @@ int main(int argc, char** argv) {
   }
 
   // Operations read the log: one REMINDER_SENT per reminder, however often
-  // writing the outcome back had to be tried.
+  // writing the outcome back had to be tried. A line is written once its
+  // commit is confirmed on disk, a moment after the state shows.
+  (void)test::eventually([&] { return count_in_log(daemon, "REMINDER_SENT ") >= reminders; });
   if (count_in_log(daemon, "REMINDER_SENT ") != reminders) {
     broken(std::to_string(count_in_log(daemon, "REMINDER_SENT ")) + " REMINDER_SENT lines for " +
            std::to_string(reminders) + " reminders");

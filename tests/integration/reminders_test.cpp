@@ -89,7 +89,8 @@ TEST_F(RemindersTest, R1ArrivesOnceWithTheRightTextAtTheDueTime) {
   daemon_->advance(48h);
   EXPECT_EQ(gateway_.request_count(), 1U);
   // Privacy: the log names the booking, never the number or the text.
-  EXPECT_THAT(daemon_->log(), HasSubstr("REMINDER_SENT booking=" + std::to_string(booking)));
+  // Written once the outcome's commit is confirmed on disk, a moment after the state shows.
+  EXPECT_TRUE(daemon_->wait_for_log("REMINDER_SENT booking=" + std::to_string(booking)));
   EXPECT_THAT(daemon_->log(), ::testing::Not(HasSubstr("0701234567")));
   EXPECT_THAT(daemon_->log(), ::testing::Not(HasSubstr("+46701234567")));
   EXPECT_THAT(daemon_->log(), ::testing::Not(HasSubstr("onsdag 25 november")));
@@ -118,7 +119,8 @@ TEST_F(RemindersTest, ThrottlingAndServerErrorEndInExactlyOneAcceptedMessage) {
   const auto final_state = reminders_of(booking)[0];
   EXPECT_EQ(final_state["possible_duplicate"], true);
   EXPECT_EQ(final_state["attempts"], 3);
-  EXPECT_THAT(daemon_->log(), HasSubstr("REMINDER_OUTCOME_UNKNOWN booking=" + std::to_string(booking)));
+  // Written once the outcome's commit is confirmed on disk, a moment after the state shows.
+  EXPECT_TRUE(daemon_->wait_for_log("REMINDER_OUTCOME_UNKNOWN booking=" + std::to_string(booking)));
 }
 
 // A retry two minutes away stays two minutes away when the wall clock is set
@@ -238,7 +240,8 @@ TEST_F(RemindersTest, RejectedNumberFailsWithAnErrorNamingTheBooking) {
   const auto booking = book("K-1", "2026-11-25 10:00");
   daemon_->advance(25h);
   ASSERT_TRUE(eventually([&] { return state_of(booking) == "failed"; }));
-  EXPECT_THAT(daemon_->log(), HasSubstr("REMINDER_FAILED booking=" + std::to_string(booking)));
+  // Written once the outcome's commit is confirmed on disk, a moment after the state shows.
+  EXPECT_TRUE(daemon_->wait_for_log("REMINDER_FAILED booking=" + std::to_string(booking)));
   const auto status = daemon_->result("status");
   EXPECT_EQ(status["healthy"], false);
 }
@@ -257,7 +260,8 @@ TEST_F(RemindersTest, BadCredentialsPauseTheGatewayUntilResumed) {
   });
   daemon_->advance(10min);  // the probe after reminders.gateway_pause_seconds
   ASSERT_TRUE(eventually([&] { return state_of(booking) == "sent"; }));
-  EXPECT_THAT(daemon_->log(), HasSubstr("GATEWAY_RESUMED"));
+  // Written once the outcome's commit is confirmed on disk, a moment after the state shows.
+  EXPECT_TRUE(daemon_->wait_for_log("GATEWAY_RESUMED"));
 }
 
 TEST_F(RemindersTest, StaffSeeAndSettleRemindersWithPaminnactl) {

@@ -26,6 +26,7 @@
 #include "service/wall_timer.h"
 #include "store/open_store.h"
 #include "store/reminder_store.h"
+#include "store/wal_vfs.h"
 #include "support/temp_dir.h"
 
 namespace paminna {
@@ -110,7 +111,9 @@ class ReminderDispatcherTest : public ::testing::Test {
 
 TEST_F(ReminderDispatcherTest, NoReminderLeavesBeforeItsClaimIsConfirmedOnDisk) {
   dispatcher_.start();
+  const auto syncs = store::wal_syncs(store_.db->handle());
   settle();
+  EXPECT_EQ(store::wal_syncs(store_.db->handle()), syncs) << "the claim's COMMIT left its sync to the confirmation";
   EXPECT_EQ(in_state("sending"), 3) << "claimed and committed";
   EXPECT_TRUE(gateway_.sent.empty()) << "but not confirmed yet";
   EXPECT_EQ(dispatcher_.status()["in_flight"], 3) << "about to leave: not yet settled";
@@ -136,8 +139,13 @@ TEST_F(ReminderDispatcherTest, ABatchStillWaitingForItsConfirmationAtStopGoesBac
   EXPECT_EQ(in_state("sending"), 0) << "not a possible duplicate at the next start: it never left";
   EXPECT_EQ(in_state("scheduled"), 3);
   EXPECT_EQ(store::ReminderStore(*store_.db).find(1)->attempts, 0);
+  dispatcher_.stopped({});
   confirm();  // the confirmation the stop did not wait for
   EXPECT_TRUE(gateway_.sent.empty());
+  dispatcher_.changed();  // as an answer arriving while the socket drains would
+  settle();
+  EXPECT_TRUE(confirms_.empty()) << "nothing more is claimed after the stop";
+  EXPECT_EQ(in_state("scheduled"), 3);
 }
 
 TEST_F(ReminderDispatcherTest, OutcomesAreWrittenAtOnceAndTheNextBatchWaitsForItsOwnConfirmation) {

@@ -146,9 +146,7 @@ Database::Database(const std::filesystem::path& path, const OpenOptions& options
 }
 
 Database::~Database() {
-  if (wal_sync_deferred_) {
-    defer_wal_sync(false);  // the close's checkpoint syncs the WAL first, for real
-  }
+  defer_wal_sync(false);  // the close's checkpoint syncs the WAL first, for real
   cache_.clear();
   sqlite3_close_v2(db_);
 }
@@ -215,11 +213,7 @@ Database::GroupCommit Database::end_group() {
   // The next transaction, grouped or not, syncs in its COMMIT whatever happens here.
   struct Restore {
     Database& db;
-    ~Restore() {
-      if (db.wal_sync_deferred_) {
-        db.defer_wal_sync(false);
-      }
-    }
+    ~Restore() { db.defer_wal_sync(false); }
   } restore{*this};
   const bool open = group_ == Group::open;
   const bool broken = std::exchange(group_broken_, false);
@@ -254,6 +248,9 @@ Database::GroupCommit Database::end_group() {
 void Database::defer_wal_sync(bool defer) noexcept {
   // When the WAL is not open through wal_vfs, nothing is deferred and the
   // COMMIT syncs as every other: slower, never less safe.
+  if (!defer && !wal_sync_deferred_) {
+    return;  // nothing deferred: the common case, without a file control
+  }
   wal_sync_deferred_ = store::defer_wal_sync(db_, defer) && defer;
 }
 
@@ -304,7 +301,7 @@ Transaction::Transaction(Database& db) : db_(db) {
   if (db_.group_ != Database::Group::open) {
     const bool synced_by_caller =
         db_.group_ == Database::Group::collecting && db_.group_sync_ == Database::GroupSync::by_caller;
-    if (!synced_by_caller && db_.wal_sync_deferred_) {
+    if (!synced_by_caller) {
       db_.defer_wal_sync(false);  // a group that never reached end_group()
     }
     // In a group, on failure this change fails alone and the group stays empty.

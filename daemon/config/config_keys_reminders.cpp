@@ -78,17 +78,18 @@ const std::array kReminderKeys{
               [](Config& c, const toml::node& n) {
                 c.reminders.backoff.before_visit = Duration{60 * as_integer(n, 0, 24 * 60)};
               }},
-    // Small by default: a round's claim runs in one handler of the loop (about
-    // 30 us a reminder), which every control request waits behind, and a
-    // crash resends each claimed reminder not yet answered as a possible
-    // duplicate. 32 keeps the socket's p99 during a 100,000-reminder dispatch
+    // Small by default: a claim runs in one handler of the loop (about 30 us
+    // a reminder), which every control request waits behind, and a crash
+    // resends each claimed reminder not yet answered as a possible duplicate.
+    // The dispatcher claims half of it at a time once running (a window,
+    // service/reminder_dispatcher.h). 32 keeps the socket's p99 during a 100,000-reminder dispatch
     // under 5 ms on a quiet machine (64: 4.6-6.4 ms; 500: 26-29 ms), for about
     // 8 % of the dispatch rate, thousands of times what an office sends; a
     // request that hangs until its timeout idles a small round as long as a
     // large one (bench/README.md).
     ConfigKey{
         "reminders.batch_size", "integer", "32", "",
-        "Reminders claimed per round of the dispatcher; a crash may resend those of the round not yet answered.",
+        "Reminders claimed and not yet answered at once, at most; a crash may resend those.",
         [](Config& c, const toml::node& n) { c.reminders.batch_size = static_cast<int>(as_integer(n, 1, 10000)); }},
     ConfigKey{"reminders.gateway_pause_seconds", "integer", "600", "s",
               "After the gateway refused credentials or credit, wait this long before one probe message.",

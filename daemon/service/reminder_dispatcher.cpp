@@ -49,6 +49,15 @@ std::optional<Recipient> resolve(store::Database& db, const Config& config, cons
   return std::nullopt;
 }
 
+// What a commit did, once it is on disk: its after-commit actions, then its log lines.
+void on_disk(std::vector<std::function<void()>>& after_sync,
+             const std::vector<std::pair<log::Event, std::string>>& lines) {
+  store::Database::run_after_commit(after_sync);
+  for (const auto& [event, text] : lines) {
+    log::event(event, "{}", text);
+  }
+}
+
 }  // namespace
 
 ReminderDispatcher::ReminderDispatcher(boost::asio::io_context& io, store::Database& db, Scheduler& scheduler,
@@ -135,7 +144,7 @@ void ReminderDispatcher::clock_stepped(Duration step) {
     // its visit may expire unsent; the log says so.
     log::event(log::Event::STORE_ERROR, "what=reminder-retry-step step_s={} error=\"{}\"", step.count(), e.what());
   }
-  if (in_flight_ == 0) {
+  if (may_claim()) {
     arm();
   }
 }
@@ -172,17 +181,30 @@ void ReminderDispatcher::stopped(std::error_code synced) {
                  unconfirmed.lines.size(), synced.message());
       continue;
     }
-    store::Database::run_after_commit(unconfirmed.after_sync);
-    for (const auto& [event, text] : unconfirmed.lines) {
-      log::event(event, "{}", text);
-    }
+    on_disk(unconfirmed.after_sync, unconfirmed.lines);
   }
 }
 
 void ReminderDispatcher::changed() {
-  if (in_flight_ == 0) {
+  if (may_claim()) {
     arm();
   }
+}
+
+// A window, not rounds: never more than reminders.batch_size claimed and
+// unanswered (what a crash may resend, README), and once half of them are
+// answered and written, the room is claimed. So the next claim waits for the
+// disk's confirmation while the other half is answered, and the loop does
+// not sit idle through either. While paused, one probe at a time.
+std::size_t ReminderDispatcher::window() const {
+  return paused_until_ ? 1 : static_cast<std::size_t>(config_().reminders.batch_size);
+}
+
+bool ReminderDispatcher::may_claim() const {
+  if (stopping_ || awaiting_ || flush_retrying_) {
+    return false;
+  }
+  return in_flight_ + std::max<std::size_t>(1, window() / 2) <= window();
 }
 
 void ReminderDispatcher::resume() {
@@ -218,21 +240,16 @@ void ReminderDispatcher::arm() {
 }
 
 void ReminderDispatcher::run() {
-  if (stopping_) {
-    return;
-  }
-  if (in_flight_ > 0 || awaiting_) {
-    return;  // the batch under way re-arms when it is done
+  if (!may_claim()) {
+    return;  // what holds it (a batch out, a claim waiting, a failed write) re-arms when it is done
   }
   const auto now = clock_.now();
-  int limit = config_().reminders.batch_size;
-  if (paused_until_) {
-    if (now < *paused_until_) {
-      arm();
-      return;
-    }
-    limit = 1;  // one probe decides whether the gateway is back
+  if (paused_until_ && now < *paused_until_) {
+    arm();
+    return;
   }
+  // While paused, window() is 1: one probe decides whether the gateway is back.
+  const auto limit = static_cast<int>(window() - in_flight_);
   Claimed claimed;
   std::vector<std::function<void()>> after_sync;
   try {
@@ -270,20 +287,22 @@ void ReminderDispatcher::run() {
                      confirmed.batch.size(), ids, error.message());
           return;
         }
-        store::Database::run_after_commit(after_sync);
-        for (const auto& [event, text] : confirmed.lines) {
-          log::event(event, "{}", text);
+        on_disk(after_sync, confirmed.lines);
+        if (paused_until_ && clock_.now() < *paused_until_) {
+          // The gateway said it is unavailable while this batch waited: it
+          // waits for the pause like the rest, without a request each.
+          put_back(confirmed);
+        } else {
+          send(std::move(confirmed.batch));
         }
-        if (confirmed.batch.empty()) {
-          arm();
-          return;
+        if (may_claim()) {
+          arm();  // the next batch, claimed while this one is answered
         }
-        send(std::move(confirmed.batch));
       });
 }
 
 void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch) {
-  in_flight_ = batch.size();
+  in_flight_ += batch.size();
   for (auto& [row, request] : batch) {
     const auto started = clock_.steady_now();
     gateway_.send(std::move(request), [this, alive = alive_, id = row.id, started](sms::SendOutcome outcome) {
@@ -416,7 +435,8 @@ void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std
   if (flush_retrying_) {
     return;  // the retry timer writes it with the others
   }
-  if (completions_.size() >= in_flight_ || completions_.size() >= kGroupCommitSize) {
+  // Half the window closes the group: its room is claimed next (may_claim()).
+  if (completions_.size() >= std::min(in_flight_, group_size())) {
     flush_timer_.cancel();
     if (!flush_posted_) {
       flush_posted_ = true;
@@ -482,7 +502,7 @@ void ReminderDispatcher::flush() {
     // stay `sending` until a restart resent them as possible duplicates of
     // messages the gateway had accepted. A crash meanwhile loses no reminder
     // (I3) but may send these twice; until then no new batch is claimed
-    // (in_flight_ stays up).
+    // (may_claim()).
     log::event(log::Event::STORE_ERROR, "what=reminder-outcomes count={} retry_in_ms={} error=\"{}\"", done.size(),
                std::chrono::duration_cast<std::chrono::milliseconds>(flush_retry_).count(), e.what());
     completions_.insert(completions_.begin(), std::make_move_iterator(done.begin()),
@@ -493,9 +513,7 @@ void ReminderDispatcher::flush() {
   }
   in_flight_ -= std::min(in_flight_, done.size());
   if (stopping_) {
-    for (const auto& [event, text] : lines) {
-      log::event(event, "{}", text);
-    }
+    on_disk(after_sync, lines);  // synced in its COMMIT
   } else {
     // The next batch may be claimed meanwhile: its confirmation covers this commit too.
     const auto key = ++outcome_commits_;
@@ -517,15 +535,16 @@ void ReminderDispatcher::flush() {
                    error.message());
         return;
       }
-      store::Database::run_after_commit(unconfirmed.after_sync);
-      for (const auto& [event, text] : unconfirmed.lines) {
-        log::event(event, "{}", text);
-      }
+      on_disk(unconfirmed.after_sync, unconfirmed.lines);
     });
   }
-  if (in_flight_ == 0) {
+  if (may_claim()) {
     arm();
   }
+}
+
+std::size_t ReminderDispatcher::group_size() const {
+  return std::min(kGroupCommitSize, std::max<std::size_t>(1, window() / 2));
 }
 
 void ReminderDispatcher::apply(store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now,

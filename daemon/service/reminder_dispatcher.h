@@ -5,8 +5,10 @@
 // batch: each is checked again (booking still booked at that time, visit not
 // begun, recipient still consenting: I4, I5 of reminder_state.h), moved to
 // `sending` and committed (I3) before any request leaves. Outcomes are
-// written back in one transaction per loop turn (group commit), so a slow
-// recipient never holds up the rest and a burst costs few fsyncs.
+// written back in one transaction per half window (group commit), so a slow
+// recipient never holds up the rest and a burst costs few fsyncs. At most
+// reminders.batch_size are claimed and unanswered at once; once half are
+// answered, the room is claimed while the rest are (may_claim()).
 //
 // Those commits leave their fdatasync to `confirm` (store::WalWorker, off
 // the loop), so that the loop answers the control socket meanwhile instead
@@ -109,6 +111,10 @@ class ReminderDispatcher {
   using LogLines = std::vector<std::pair<log::Event, std::string>>;
 
   void arm();
+  // How many may be claimed and unanswered at once.
+  [[nodiscard]] std::size_t window() const;
+  // Whether a batch may be claimed now (run() does nothing otherwise).
+  [[nodiscard]] bool may_claim() const;
   void run();
   struct Claimed {
     std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch;  // to send once confirmed
@@ -129,6 +135,8 @@ class ReminderDispatcher {
   std::vector<std::function<void()>> commit_unsynced(const std::function<void()>& write);
   void complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took);
   void flush();
+  // Outcomes written together at most (or all that are out, or after kGroupCommitWindow).
+  [[nodiscard]] std::size_t group_size() const;
   // Arms flush_timer_ (the group-commit window, or the retry after a failed write).
   void flush_after(std::chrono::steady_clock::duration delay);
   // Updates the row and the gateway's pause; log lines go to `lines`, written once the row is.

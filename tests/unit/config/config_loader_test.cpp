@@ -61,7 +61,7 @@ TEST(ConfigDefaults, AreTheDocumentedValues) {
   EXPECT_EQ(config.control.max_output_bytes, 16777216U);
   EXPECT_EQ(config.log.level, spdlog::level::info);
   EXPECT_EQ(config.log.target, log::Target::automatic);
-  EXPECT_EQ(config.reminders.batch_size, 32) << "README: a crash touches at most one round, 32 by default";
+  EXPECT_EQ(config.reminders.batch_size, 32) << "README: a crash touches at most batch_size reminders, 32 by default";
 }
 
 TEST(ConfigDefaults, AnEmptyFileGivesTheDefaults) {

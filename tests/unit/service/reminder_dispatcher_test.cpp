@@ -51,23 +51,29 @@ class ReminderDispatcherTest : public ::testing::Test {
         "INSERT INTO clients(id, ref, phone, language, created_at, last_contact_at) "
         "VALUES (1, 'K-1', '+46701234567', 'sv', 0, 0)");
     db.exec("INSERT INTO consents(client_id, channel, event, source, at) VALUES (1, 'sms', 'grant', 'phone', 0)");
-    const auto visit = parse_utc("2026-11-25T09:00:00Z")->time_since_epoch().count();
     for (int i = 1; i <= 3; ++i) {
-      db.cached(
-            "INSERT INTO bookings(id, client_id, staff, start_utc, minutes, place, first_visit, status, "
-            "reminder_state, created_at, updated_at) VALUES (?1, 1, 'AL', ?2, 60, 'office', 0, 'booked', "
-            "'scheduled', 0, 0)")
-          .bind(1, i)
-          .bind(2, static_cast<std::int64_t>(visit + i * 3600))
-          .run();
-      db.cached(
-            "INSERT INTO reminders(booking_id, recipient, kind, state, due, visit_start, reference, created_at, "
-            "updated_at) VALUES (?1, 'client:1', 'reminder', 'scheduled', ?2, ?3, 'pam-' || ?1, 0, 0)")
-          .bind(1, i)
-          .bind(2, static_cast<std::int64_t>(clock_.now().time_since_epoch().count()))
-          .bind(3, static_cast<std::int64_t>(visit + i * 3600))
-          .run();
+      add_reminder(i);
     }
+  }
+
+  // Booking i, its visit i hours after Wednesday 09:00, its reminder due now.
+  void add_reminder(int i) {
+    auto& db = *store_.db;
+    const auto visit = parse_utc("2026-11-25T09:00:00Z")->time_since_epoch().count();
+    db.cached(
+          "INSERT INTO bookings(id, client_id, staff, start_utc, minutes, place, first_visit, status, "
+          "reminder_state, created_at, updated_at) VALUES (?1, 1, 'AL', ?2, 60, 'office', 0, 'booked', "
+          "'scheduled', 0, 0)")
+        .bind(1, i)
+        .bind(2, static_cast<std::int64_t>(visit + i * 3600))
+        .run();
+    db.cached(
+          "INSERT INTO reminders(booking_id, recipient, kind, state, due, visit_start, reference, created_at, "
+          "updated_at) VALUES (?1, 'client:1', 'reminder', 'scheduled', ?2, ?3, 'pam-' || ?1, 0, 0)")
+        .bind(1, i)
+        .bind(2, static_cast<std::int64_t>(clock_.now().time_since_epoch().count()))
+        .bind(3, static_cast<std::int64_t>(visit + i * 3600))
+        .run();
   }
 
   // Runs what is ready on the loop, as the daemon's would between events.
@@ -148,24 +154,67 @@ TEST_F(ReminderDispatcherTest, ABatchStillWaitingForItsConfirmationAtStopGoesBac
   EXPECT_EQ(in_state("scheduled"), 3);
 }
 
-TEST_F(ReminderDispatcherTest, OutcomesAreWrittenAtOnceAndTheNextBatchWaitsForItsOwnConfirmation) {
+TEST_F(ReminderDispatcherTest, NoMoreThanTheBatchSizeIsClaimedAndUnansweredAtOnce) {
   config_.reminders.batch_size = 2;
   dispatcher_.start();
   settle();
   confirm();
   ASSERT_EQ(gateway_.sent.size(), 2U);
-  for (auto& [request, done] : gateway_.sent) {
-    done(sms::Accepted{"id-" + request.client_reference});
-  }
+  EXPECT_TRUE(confirms_.empty()) << "what a crash may resend stays within reminders.batch_size (README)";
+  EXPECT_EQ(in_state("scheduled"), 1);
+  EXPECT_EQ(dispatcher_.status()["in_flight"], 2);
+}
+
+TEST_F(ReminderDispatcherTest, OnceHalfAreAnsweredTheirRoomIsClaimedWhileTheRestAre) {
+  config_.reminders.batch_size = 2;
+  add_reminder(4);
+  dispatcher_.start();
   settle();
-  EXPECT_EQ(in_state("sent"), 2) << "written without waiting for the disk";
-  ASSERT_EQ(confirms_.size(), 2U) << "the outcomes' confirmation, and the next claim's";
-  EXPECT_EQ(in_state("sending"), 1) << "the third is claimed meanwhile";
-  EXPECT_EQ(gateway_.sent.size(), 2U) << "and waits for its confirmation";
-  confirm();  // the outcomes'
-  EXPECT_EQ(gateway_.sent.size(), 2U);
+  confirm();
+  ASSERT_EQ(gateway_.sent.size(), 2U);
+  gateway_.sent.front().second(sms::Accepted{"id-1"});
+  settle();
+  EXPECT_EQ(in_state("sent"), 1) << "written without waiting for the disk";
+  EXPECT_EQ(in_state("sending"), 2) << "the second still out, the third claimed";
+  EXPECT_EQ(in_state("scheduled"), 1) << "the fourth waits for room";
+  ASSERT_EQ(confirms_.size(), 2U) << "the outcome's confirmation, and the claim's";
+  confirm();  // the outcome's
+  EXPECT_EQ(gateway_.sent.size(), 2U) << "the claim waits for its own";
   confirm();  // the claim's
-  EXPECT_EQ(gateway_.sent.size(), 3U);
+  EXPECT_EQ(gateway_.sent.size(), 3U) << "and leaves while the second is unanswered";
+  EXPECT_EQ(dispatcher_.status()["in_flight"], 2);
+}
+
+TEST_F(ReminderDispatcherTest, ABatchClaimedBeforeAPauseWaitsForItsEnd) {
+  config_.reminders.batch_size = 2;
+  dispatcher_.start();
+  settle();
+  confirm();
+  ASSERT_EQ(gateway_.sent.size(), 2U);
+  gateway_.sent[0].second(sms::Accepted{"id-1"});
+  settle();
+  ASSERT_EQ(confirms_.size(), 2U) << "the first's outcome, the third's claim";
+  gateway_.sent[1].second(sms::GatewayUnavailable{"no credit"});
+  settle();
+  ASSERT_TRUE(dispatcher_.paused());
+  confirm();  // the first's outcome
+  confirm();  // the third's claim, confirmed after the pause began
+  EXPECT_EQ(gateway_.sent.size(), 2U) << "no request into a pause";
+  EXPECT_EQ(in_state("sending"), 0);
+  EXPECT_EQ(in_state("scheduled"), 1) << "put back as it was";
+  EXPECT_EQ(store::ReminderStore(*store_.db).find(3)->attempts, 0);
+  confirm();  // the second's outcome
+  EXPECT_TRUE(confirms_.empty()) << "nothing claimed before the pause ends";
+
+  clock_.advance(config_.reminders.gateway_pause + std::chrono::seconds{1});
+  timer_.advance_to(clock_.now());
+  settle();
+  confirm();  // the probe's claim
+  ASSERT_EQ(gateway_.sent.size(), 3U) << "one probe";
+  timer_.advance_to(clock_.now());
+  settle();
+  EXPECT_TRUE(confirms_.empty()) << "while the probe is out, no other";
+  EXPECT_EQ(dispatcher_.status()["in_flight"], 1);
 }
 
 }  // namespace

@@ -81,12 +81,13 @@ const std::array kReminderKeys{
     // Small by default: a claim runs in one handler of the loop (about 30 us
     // a reminder), which every control request waits behind, and a crash
     // resends each claimed reminder not yet answered as a possible duplicate.
-    // The dispatcher claims half of it at a time once running (a window,
-    // service/reminder_dispatcher.h). 32 keeps the socket's p99 during a 100,000-reminder dispatch
-    // under 5 ms on a quiet machine (64: 4.6-6.4 ms; 500: 26-29 ms), for about
-    // 8 % of the dispatch rate, thousands of times what an office sends; a
-    // request that hangs until its timeout idles a small round as long as a
-    // large one (bench/README.md).
+    // Once running, the dispatcher claims about half of it at a time, as
+    // half is answered (a window, service/reminder_dispatcher.h). 32 keeps
+    // the socket's p99 during a 100,000-reminder dispatch under 5 ms (a
+    // window of 64 was no faster; with rounds, 64 gave 4.6-6.4 ms and 500
+    // 26-29 ms), at thousands of times what an office sends; a request that
+    // hangs until its timeout holds its place in the window as long
+    // (bench/README.md).
     ConfigKey{
         "reminders.batch_size", "integer", "32", "",
         "Reminders claimed and not yet answered at once, at most; a crash may resend those.",

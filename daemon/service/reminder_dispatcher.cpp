@@ -195,7 +195,8 @@ void ReminderDispatcher::changed() {
 // unanswered (what a crash may resend, README), and once half of them are
 // answered and written, the room is claimed. So the next claim waits for the
 // disk's confirmation while the other half is answered, and the loop does
-// not sit idle through either. While paused, one probe at a time.
+// not sit idle through either. While paused nothing is claimed until all
+// that was out has come back, then one probe at a time.
 std::size_t ReminderDispatcher::window() const {
   return paused_until_ ? 1 : static_cast<std::size_t>(config_().reminders.batch_size);
 }
@@ -288,13 +289,11 @@ void ReminderDispatcher::run() {
           return;
         }
         on_disk(after_sync, confirmed.lines);
-        if (paused_until_ && clock_.now() < *paused_until_) {
-          // The gateway said it is unavailable while this batch waited: it
-          // waits for the pause like the rest, without a request each.
-          put_back(confirmed);
-        } else {
-          send(std::move(confirmed.batch));
-        }
+        // Even if a pause began while it waited: like the rest of the window
+        // still out then, it comes back unavailable without spending an
+        // attempt. Putting it back instead would write, and could fail, on
+        // the loop; the requests into a pause stay within the window either way.
+        send(std::move(confirmed.batch));
         if (may_claim()) {
           arm();  // the next batch, claimed while this one is answered
         }
@@ -415,8 +414,8 @@ void ReminderDispatcher::put_back(const Claimed& claimed) {
 }
 
 // Group commit: outcomes are written together, one fsync for many. A group
-// closes when every request of the batch has answered, when it is large, or
-// after a few milliseconds, so a slow gateway never delays the record of a
+// closes when every request out has answered, at half the window (whose room
+// is then claimed), or after a few milliseconds, so a slow gateway never delays the record of a
 // fast answer by more than that. A crash inside the window loses nothing: the
 // rows are still `sending` and start-up resolves them (I3).
 void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took) {
@@ -435,7 +434,6 @@ void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std
   if (flush_retrying_) {
     return;  // the retry timer writes it with the others
   }
-  // Half the window closes the group: its room is claimed next (may_claim()).
   if (completions_.size() >= std::min(in_flight_, group_size())) {
     flush_timer_.cancel();
     if (!flush_posted_) {

@@ -8,7 +8,8 @@
 // written back in one transaction per half window (group commit), so a slow
 // recipient never holds up the rest and a burst costs few fsyncs. At most
 // reminders.batch_size are claimed and unanswered at once; once half are
-// answered, the room is claimed while the rest are (may_claim()).
+// answered and written, their room is claimed while the rest are answered
+// (may_claim()).
 //
 // Those commits leave their fdatasync to `confirm` (store::WalWorker, off
 // the loop), so that the loop answers the control socket meanwhile instead

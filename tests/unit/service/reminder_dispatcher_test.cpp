@@ -183,10 +183,46 @@ TEST_F(ReminderDispatcherTest, OnceHalfAreAnsweredTheirRoomIsClaimedWhileTheRest
   confirm();  // the claim's
   EXPECT_EQ(gateway_.sent.size(), 3U) << "and leaves while the second is unanswered";
   EXPECT_EQ(dispatcher_.status()["in_flight"], 2);
+  EXPECT_EQ(in_state("scheduled"), 1) << "two are out: the fourth still waits";
+  EXPECT_TRUE(confirms_.empty());
 }
 
-TEST_F(ReminderDispatcherTest, ABatchClaimedBeforeAPauseWaitsForItsEnd) {
+TEST_F(ReminderDispatcherTest, OutcomesAreWrittenByHalfTheWindow) {
+  config_.reminders.batch_size = 4;
+  for (int i = 4; i <= 7; ++i) {
+    add_reminder(i);
+  }
+  dispatcher_.start();
+  settle();
+  confirm();
+  ASSERT_EQ(gateway_.sent.size(), 4U);
+  gateway_.sent[0].second(sms::Accepted{"id-1"});
+  settle();
+  EXPECT_EQ(in_state("sent"), 0) << "one answer waits for the next (or a few milliseconds)";
+  EXPECT_TRUE(confirms_.empty());
+  gateway_.sent[1].second(sms::Accepted{"id-2"});
+  settle();
+  EXPECT_EQ(in_state("sent"), 2) << "two of four: written together";
+  EXPECT_EQ(in_state("sending"), 4) << "two still out, two claimed in their room";
+  EXPECT_EQ(in_state("scheduled"), 1);
+}
+
+TEST_F(ReminderDispatcherTest, NothingElseIsClaimedWhileAClaimWaitsForTheDisk) {
   config_.reminders.batch_size = 2;
+  dispatcher_.start();
+  settle();
+  ASSERT_EQ(confirms_.size(), 1U);
+  dispatcher_.changed();  // as a new booking would
+  settle();
+  EXPECT_EQ(confirms_.size(), 1U) << "one claim waits at a time";
+  EXPECT_EQ(in_state("scheduled"), 1);
+  confirm();
+  EXPECT_EQ(gateway_.sent.size(), 2U);
+}
+
+TEST_F(ReminderDispatcherTest, AfterAPauseBeginsNothingIsClaimedUntilItEndsThenOneProbe) {
+  config_.reminders.batch_size = 2;
+  add_reminder(4);
   dispatcher_.start();
   settle();
   confirm();
@@ -199,18 +235,20 @@ TEST_F(ReminderDispatcherTest, ABatchClaimedBeforeAPauseWaitsForItsEnd) {
   ASSERT_TRUE(dispatcher_.paused());
   confirm();  // the first's outcome
   confirm();  // the third's claim, confirmed after the pause began
-  EXPECT_EQ(gateway_.sent.size(), 2U) << "no request into a pause";
-  EXPECT_EQ(in_state("sending"), 0);
-  EXPECT_EQ(in_state("scheduled"), 1) << "put back as it was";
-  EXPECT_EQ(store::ReminderStore(*store_.db).find(3)->attempts, 0);
-  confirm();  // the second's outcome
-  EXPECT_TRUE(confirms_.empty()) << "nothing claimed before the pause ends";
+  EXPECT_EQ(gateway_.sent.size(), 3U) << "claimed before the pause: it leaves, within the window";
+  gateway_.sent[2].second(sms::GatewayUnavailable{"no credit"});
+  settle();
+  while (!confirms_.empty()) {
+    confirm();  // the outcomes'
+  }
+  EXPECT_EQ(in_state("scheduled"), 1) << "nothing claimed before the pause ends";
+  EXPECT_EQ(store::ReminderStore(*store_.db).find(3)->attempts, 0) << "a pause spends no attempt";
 
   clock_.advance(config_.reminders.gateway_pause + std::chrono::seconds{1});
   timer_.advance_to(clock_.now());
   settle();
   confirm();  // the probe's claim
-  ASSERT_EQ(gateway_.sent.size(), 3U) << "one probe";
+  ASSERT_EQ(gateway_.sent.size(), 4U) << "one probe";
   timer_.advance_to(clock_.now());
   settle();
   EXPECT_TRUE(confirms_.empty()) << "while the probe is out, no other";

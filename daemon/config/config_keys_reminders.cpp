@@ -90,7 +90,7 @@ const std::array kReminderKeys{
     // (bench/README.md).
     ConfigKey{
         "reminders.batch_size", "integer", "32", "",
-        "Reminders claimed and not yet answered at once, at most; a crash may resend those.",
+        "Reminders claimed whose answers are not yet written, at most at once; a crash may resend those.",
         [](Config& c, const toml::node& n) { c.reminders.batch_size = static_cast<int>(as_integer(n, 1, 10000)); }},
     ConfigKey{"reminders.gateway_pause_seconds", "integer", "600", "s",
               "After the gateway refused credentials or credit, wait this long before one probe message.",

@@ -196,7 +196,8 @@ void ReminderDispatcher::changed() {
 // answered and written, the room is claimed. So the next claim waits for the
 // disk's confirmation while the other half is answered, and the loop does
 // not sit idle through either. While paused nothing is claimed until all
-// that was out has come back, then one probe at a time.
+// that was out has come back, then one probe at a time (and a claim that
+// was waiting when the pause began does not leave: withhold()).
 std::size_t ReminderDispatcher::window() const {
   return paused_until_ ? 1 : static_cast<std::size_t>(config_().reminders.batch_size);
 }
@@ -242,7 +243,7 @@ void ReminderDispatcher::arm() {
 
 void ReminderDispatcher::run() {
   if (!may_claim()) {
-    return;  // what holds it (a batch out, a claim waiting, a failed write) re-arms when it is done
+    return;  // what holds it (half the window out, a claim waiting, a failed write) re-arms when it is done
   }
   const auto now = clock_.now();
   if (paused_until_ && now < *paused_until_) {
@@ -255,6 +256,7 @@ void ReminderDispatcher::run() {
   std::vector<std::function<void()>> after_sync;
   try {
     after_sync = commit_unsynced([&] { claimed = claim(now, limit); });
+    claimed.probe = paused_until_.has_value();
   } catch (const store::StoreError& e) {
     // Nothing was claimed (the transaction rolled back). Without a new
     // deadline the reminders would wait for the next change or restart.
@@ -289,11 +291,11 @@ void ReminderDispatcher::run() {
           return;
         }
         on_disk(after_sync, confirmed.lines);
-        // Even if a pause began while it waited: like the rest of the window
-        // still out then, it comes back unavailable without spending an
-        // attempt. Putting it back instead would write, and could fail, on
-        // the loop; the requests into a pause stay within the window either way.
-        send(std::move(confirmed.batch));
+        if (paused_until_ && !confirmed.probe) {
+          withhold(std::move(confirmed.batch));
+        } else {
+          send(std::move(confirmed.batch));
+        }
         if (may_claim()) {
           arm();  // the next batch, claimed while this one is answered
         }
@@ -309,6 +311,21 @@ void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::
         complete(id, std::move(outcome), clock_.steady_now() - started);
       }
     });
+  }
+}
+
+// The gateway refused (credentials, credit, its address) while this batch
+// waited for the disk: none of it leaves, so a refused account gets one probe
+// and not a window of requests. Each is answered here as the pause would
+// answer it, and written by the group commit with the others (its retry
+// included), so no separate write can fail and strand the rows `sending`.
+void ReminderDispatcher::withhold(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch) {
+  in_flight_ += batch.size();
+  for (const auto& [row, request] : batch) {
+    completions_.push_back({row.id, sms::GatewayUnavailable{pause_reason_.value_or("paused")}, {}, clock_.now()});
+  }
+  if (!flush_retrying_) {
+    flush_soon();
   }
 }
 
@@ -414,10 +431,11 @@ void ReminderDispatcher::put_back(const Claimed& claimed) {
 }
 
 // Group commit: outcomes are written together, one fsync for many. A group
-// closes when every request out has answered, at half the window (whose room
-// is then claimed), or after a few milliseconds, so a slow gateway never delays the record of a
-// fast answer by more than that. A crash inside the window loses nothing: the
-// rows are still `sending` and start-up resolves them (I3).
+// closes when every request out has answered, at half of reminders.batch_size
+// (whose room is then claimed; at most kGroupCommitSize), or after a few
+// milliseconds, so a slow gateway never delays the record of a fast answer by
+// more than that. A crash inside that delay loses nothing: the rows are still
+// `sending` and start-up resolves them (I3).
 void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took) {
   // Counted here, not in apply(): an outcome counts even if writing it back fails.
   ++recent_outcomes_[std::string(sms::outcome_name(outcome))];
@@ -435,19 +453,23 @@ void ReminderDispatcher::complete(std::int64_t id, sms::SendOutcome outcome, std
     return;  // the retry timer writes it with the others
   }
   if (completions_.size() >= std::min(in_flight_, group_size())) {
-    flush_timer_.cancel();
-    if (!flush_posted_) {
-      flush_posted_ = true;
-      boost::asio::post(io_, [this, alive = alive_] {
-        if (*alive) {
-          flush();
-        }
-      });
-    }
+    flush_soon();
     return;
   }
   if (completions_.size() == 1) {
     flush_after(kGroupCommitWindow);
+  }
+}
+
+void ReminderDispatcher::flush_soon() {
+  flush_timer_.cancel();
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) {
+        flush();
+      }
+    });
   }
 }
 
@@ -542,7 +564,9 @@ void ReminderDispatcher::flush() {
 }
 
 std::size_t ReminderDispatcher::group_size() const {
-  return std::min(kGroupCommitSize, std::max<std::size_t>(1, window() / 2));
+  // Not window(): during a pause, the answers still out are written together too.
+  return std::min(kGroupCommitSize,
+                  std::max<std::size_t>(1, static_cast<std::size_t>(config_().reminders.batch_size) / 2));
 }
 
 void ReminderDispatcher::apply(store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now,

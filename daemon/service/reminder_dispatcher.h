@@ -5,7 +5,7 @@
 // batch: each is checked again (booking still booked at that time, visit not
 // begun, recipient still consenting: I4, I5 of reminder_state.h), moved to
 // `sending` and committed (I3) before any request leaves. Outcomes are
-// written back in one transaction per half window (group commit), so a slow
+// written back in one transaction per half window (at most 64; group commit), so a slow
 // recipient never holds up the rest and a burst costs few fsyncs. At most
 // reminders.batch_size are claimed and unanswered at once; once half are
 // answered and written, their room is claimed while the rest are answered
@@ -123,10 +123,13 @@ class ReminderDispatcher {
     LogLines lines;                             // to log once confirmed
     std::size_t changed = 0;                    // rows updated, sent or not
     std::uint64_t generation = 0;               // which claim: a late confirmation finds a newer one
+    bool probe = false;                         // claimed during a pause, to see whether it is over
   };
   // Claims and checks a batch in one transaction.
   Claimed claim(Instant now, int limit);
   void send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch);
+  // A confirmed batch that must not leave, because the gateway paused meanwhile.
+  void withhold(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch);
   // At stop: a claimed batch that never left goes back to what it was, so
   // that the next start sends it as it would have, not as a possible duplicate.
   void put_back(const Claimed& claimed);
@@ -136,6 +139,8 @@ class ReminderDispatcher {
   std::vector<std::function<void()>> commit_unsynced(const std::function<void()>& write);
   void complete(std::int64_t id, sms::SendOutcome outcome, std::chrono::steady_clock::duration took);
   void flush();
+  // Writes what has come back at the loop's next turn.
+  void flush_soon();
   // Outcomes written together at most (or all that are out, or after kGroupCommitWindow).
   [[nodiscard]] std::size_t group_size() const;
   // Arms flush_timer_ (the group-commit window, or the retry after a failed write).
@@ -170,7 +175,8 @@ class ReminderDispatcher {
   static constexpr std::chrono::milliseconds kGroupCommitWindow{5};
   // After a database error: outcomes are written again after 1 s, doubling up
   // to 30 s (steady time, the gateway's answers wait in memory); claiming is
-  // tried again 30 s later on the wall clock, like any deadline.
+  // tried again 30 s later on the wall clock, like any deadline, or sooner
+  // when a written outcome makes room in the window.
   static constexpr std::chrono::steady_clock::duration kFirstFlushRetry = std::chrono::seconds{1};
   static constexpr std::chrono::steady_clock::duration kLastFlushRetry = std::chrono::seconds{30};
   static constexpr Duration kStoreRetry = std::chrono::seconds{30};

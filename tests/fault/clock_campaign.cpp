@@ -48,7 +48,7 @@ class Campaign {
     }
   }
   // Everything due has been handed over and answered. Nothing in flight is
-  // also the moment between two rounds of a dispatch, so nothing may be due
+  // also the moment between two claims of a dispatch, so nothing may be due
   // either.
   void settle() const {
     if (!eventually([&] {

@@ -316,13 +316,13 @@ void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::
 
 // The gateway refused (credentials, credit, its address) while this batch
 // waited for the disk: none of it leaves, so a refused account gets one probe
-// and not a window of requests. Each is answered here as the pause would
-// answer it, and written by the group commit with the others (its retry
-// included), so no separate write can fail and strand the rows `sending`.
+// and not a window of requests. The group commit writes it back with the
+// others (its retry included), so no separate write can fail and strand the
+// rows `sending`; the pause is left as it is, so a resume meanwhile stands.
 void ReminderDispatcher::withhold(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch) {
   in_flight_ += batch.size();
   for (const auto& [row, request] : batch) {
-    completions_.push_back({row.id, sms::GatewayUnavailable{pause_reason_.value_or("paused")}, {}, clock_.now()});
+    completions_.push_back({row.id, sms::GatewayUnavailable{pause_reason_.value_or("paused")}, {}, clock_.now(), true});
   }
   if (!flush_retrying_) {
     flush_soon();
@@ -505,7 +505,11 @@ void ReminderDispatcher::flush() {
         if (!r) {
           continue;
         }
-        apply(*r, c.outcome, c.arrived, lines);
+        if (c.withheld) {
+          wait_for_pause(*r, c.arrived);
+        } else {
+          apply(*r, c.outcome, c.arrived, lines);
+        }
         store.update(*r);
         store.set_booking_summary(r->booking_id);
       }
@@ -567,6 +571,14 @@ std::size_t ReminderDispatcher::group_size() const {
   // Not window(): during a pause, the answers still out are written together too.
   return std::min(kGroupCommitSize,
                   std::max<std::size_t>(1, static_cast<std::size_t>(config_().reminders.batch_size) / 2));
+}
+
+void ReminderDispatcher::wait_for_pause(store::ReminderRecord& r, Instant now) const {
+  r.updated_at = now;
+  r.state = ReminderState::retry;
+  r.attempts = std::max(0, r.attempts - 1);  // the claim counted one; nothing was sent
+  r.due = paused_until_ ? std::max(*paused_until_, now) : now;
+  r.reason = "not sent: the gateway paused (" + pause_reason_.value_or("resumed since") + ")";
 }
 
 void ReminderDispatcher::apply(store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now,

@@ -107,7 +107,8 @@ class ReminderDispatcher {
     std::int64_t id;
     sms::SendOutcome outcome;
     std::chrono::steady_clock::duration took;
-    Instant arrived;  // what apply() calls now: the same on every attempt to write it
+    Instant arrived;        // what apply() calls now: the same on every attempt to write it
+    bool withheld = false;  // never sent (withhold()): written back to wait, the pause left as it is
   };
   using LogLines = std::vector<std::pair<log::Event, std::string>>;
 
@@ -145,6 +146,8 @@ class ReminderDispatcher {
   [[nodiscard]] std::size_t group_size() const;
   // Arms flush_timer_ (the group-commit window, or the retry after a failed write).
   void flush_after(std::chrono::steady_clock::duration delay);
+  // A withheld reminder waits for the pause's end (or, if it was lifted meanwhile, for nothing).
+  void wait_for_pause(store::ReminderRecord& r, Instant now) const;
   // Updates the row and the gateway's pause; log lines go to `lines`, written once the row is.
   void apply(store::ReminderRecord& r, const sms::SendOutcome& outcome, Instant now, LogLines& lines);
 

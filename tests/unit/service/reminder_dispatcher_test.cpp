@@ -232,12 +232,16 @@ TEST_F(ReminderDispatcherTest, AfterAPauseBeginsNothingMoreLeavesUntilItEndsThen
   gateway_.sent[1].second(sms::GatewayUnavailable{"no credit"});
   settle();
   ASSERT_TRUE(dispatcher_.paused());
+  const auto paused_until = dispatcher_.status()["gateway"]["paused_until_utc"];
   confirm();  // the first's outcome
+  clock_.advance(std::chrono::seconds{1});
   confirm();  // the third's claim, confirmed after the pause began
   EXPECT_EQ(gateway_.sent.size(), 2U) << "claimed before the pause, it does not leave into it";
   const auto third = store::ReminderStore(*store_.db).find(3);
   EXPECT_EQ(third->state, ReminderState::retry) << "written back with the group, to wait for the pause";
   EXPECT_EQ(third->attempts, 0) << "a pause spends no attempt";
+  EXPECT_EQ(nlohmann::json(format_utc(third->due)), paused_until) << "due when the probe is";
+  EXPECT_EQ(dispatcher_.status()["gateway"]["paused_until_utc"], paused_until) << "the pause is left as it is";
   while (!confirms_.empty()) {
     confirm();  // the outcomes'
   }
@@ -253,6 +257,29 @@ TEST_F(ReminderDispatcherTest, AfterAPauseBeginsNothingMoreLeavesUntilItEndsThen
   settle();
   EXPECT_TRUE(confirms_.empty()) << "while the probe is out, no other";
   EXPECT_EQ(dispatcher_.status()["in_flight"], 1);
+}
+
+TEST_F(ReminderDispatcherTest, AResumeWhileABatchIsWithheldStands) {
+  config_.reminders.batch_size = 2;
+  dispatcher_.start();
+  settle();
+  confirm();
+  gateway_.sent[0].second(sms::Accepted{"id-1"});
+  settle();
+  gateway_.sent[1].second(sms::GatewayUnavailable{"no credit"});
+  settle();
+  confirm();  // the first's outcome
+  auto claim = std::move(confirms_.front());
+  confirms_.erase(confirms_.begin());
+  claim({});             // withheld: written at the loop's next turn
+  dispatcher_.resume();  // staff fixed the credit meanwhile
+  settle();
+  EXPECT_FALSE(dispatcher_.paused()) << "writing the withheld batch does not pause again";
+  EXPECT_EQ(store::ReminderStore(*store_.db).find(3)->attempts, 1) << "claimed again at once, its first attempt";
+  while (!confirms_.empty()) {
+    confirm();
+  }
+  EXPECT_EQ(gateway_.sent.size(), 3U) << "the withheld one leaves";
 }
 
 }  // namespace

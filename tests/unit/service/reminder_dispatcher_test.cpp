@@ -1,19 +1,25 @@
 // The dispatcher's commits confirmed off the loop: no reminder leaves before
 // its claim is confirmed on disk (I3), a failed confirmation sends nothing,
 // and the outcomes are written without waiting while the next batch waits for
-// its own confirmation. Its window: never more than reminders.batch_size out,
-// half of it claimed as half comes back, one probe at a time while paused. The gateway and the confirmation are the test's, so
+// its own confirmation; their log lines follow that confirmation, or the
+// stop's sync, and only a successful one. Its window: never more than
+// reminders.batch_size out, half of it claimed as half comes back, one probe
+// at a time while paused. The gateway and the confirmation are the test's, so
 // that each step happens when the test says; the database is a real file.
 #include "service/reminder_dispatcher.h"
 
 #include <gtest/gtest.h>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -41,6 +47,31 @@ class HeldGateway final : public sms::SmsGateway {
   [[nodiscard]] std::string_view provider() const override { return "held"; }
 
   std::vector<std::pair<sms::SmsRequest, sms::SendCallback>> sent;
+};
+
+// What the dispatcher logs while it lives, instead of the default logger's output.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(
+        std::make_shared<spdlog::logger>("captured", std::make_shared<spdlog::sinks::ostream_sink_st>(out_)));
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+
+  [[nodiscard]] std::size_t count(std::string_view text) const {
+    const auto all = out_.str();
+    std::size_t n = 0;
+    for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + text.size())) {
+      ++n;
+    }
+    return n;
+  }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
 };
 
 class ReminderDispatcherTest : public ::testing::Test {
@@ -75,6 +106,20 @@ class ReminderDispatcherTest : public ::testing::Test {
         .bind(2, static_cast<std::int64_t>(clock_.now().time_since_epoch().count()))
         .bind(3, static_cast<std::int64_t>(visit + i * 3600))
         .run();
+  }
+
+  // All three claimed, confirmed, sent and accepted; their outcomes written and waiting for the disk.
+  void send_all_and_write_their_outcomes() {
+    dispatcher_.start();
+    settle();
+    confirm();
+    ASSERT_EQ(gateway_.sent.size(), 3U);
+    for (auto& [request, done] : gateway_.sent) {
+      done(sms::Accepted{"id"});
+    }
+    settle();
+    ASSERT_EQ(in_state("sent"), 3);
+    ASSERT_EQ(confirms_.size(), 1U) << "the outcomes' confirmation";
   }
 
   // Runs what is ready on the loop, as the daemon's would between events.
@@ -280,6 +325,56 @@ TEST_F(ReminderDispatcherTest, AResumeWhileABatchIsWithheldStands) {
     confirm();
   }
   EXPECT_EQ(gateway_.sent.size(), 3U) << "the withheld one leaves";
+}
+
+TEST_F(ReminderDispatcherTest, AResumeOrAClockStepWhileAClaimWaitsForTheDiskClaimsNothingMore) {
+  config_.reminders.batch_size = 2;
+  dispatcher_.start();
+  settle();
+  ASSERT_EQ(confirms_.size(), 1U);
+  dispatcher_.resume();  // staff say the gateway is back, though it was never paused
+  settle();
+  EXPECT_EQ(confirms_.size(), 1U) << "a resume claims nothing while a claim waits";
+  clock_.step_wall(-std::chrono::hours{2});
+  timer_.clock_stepped();
+  settle();
+  clock_.step_wall(std::chrono::hours{3});
+  timer_.clock_stepped();
+  settle();
+  EXPECT_EQ(confirms_.size(), 1U) << "nor does a clock step, back or forward";
+  EXPECT_EQ(in_state("sending"), 2);
+  EXPECT_EQ(in_state("scheduled"), 1);
+  confirm();
+  EXPECT_EQ(gateway_.sent.size(), 2U) << "the waiting claim leaves once confirmed";
+  EXPECT_TRUE(confirms_.empty()) << "and the window is full";
+}
+
+TEST_F(ReminderDispatcherTest, AFailedOutcomeConfirmationLogsTheFailureAndNotTheOutcomes) {
+  const CapturedLog log;
+  send_all_and_write_their_outcomes();
+  confirm(std::make_error_code(std::errc::io_error));
+  EXPECT_EQ(log.count("REMINDER_SENT"), 0U) << "not on disk: a power cut could still undo them";
+  EXPECT_EQ(log.count("what=reminder-outcomes-sync count=3"), 1U);
+}
+
+TEST_F(ReminderDispatcherTest, AtStopTheOutcomesAreLoggedOnceTheStopsSyncSucceeds) {
+  const CapturedLog log;
+  send_all_and_write_their_outcomes();
+  dispatcher_.stop();
+  dispatcher_.stopped({});
+  EXPECT_EQ(log.count("REMINDER_SENT"), 3U);
+  confirm();  // the confirmation the stop did not wait for
+  EXPECT_EQ(log.count("REMINDER_SENT"), 3U) << "logged once";
+}
+
+TEST_F(ReminderDispatcherTest, AtStopAFailedSyncLogsTheFailureAndNotTheOutcomes) {
+  const CapturedLog log;
+  send_all_and_write_their_outcomes();
+  dispatcher_.stop();
+  dispatcher_.stopped(std::make_error_code(std::errc::io_error));
+  EXPECT_EQ(log.count("what=reminder-outcomes-sync count=3"), 1U);
+  confirm();
+  EXPECT_EQ(log.count("REMINDER_SENT"), 0U) << "neither at stop nor by a late confirmation";
 }
 
 }  // namespace

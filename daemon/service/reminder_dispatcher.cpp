@@ -292,7 +292,7 @@ void ReminderDispatcher::run() {
         }
         on_disk(after_sync, confirmed.lines);
         if (paused_until_ && !confirmed.probe) {
-          withhold(std::move(confirmed.batch));
+          withhold(confirmed.batch);
         } else {
           send(std::move(confirmed.batch));
         }
@@ -302,7 +302,7 @@ void ReminderDispatcher::run() {
       });
 }
 
-void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch) {
+void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>>&& batch) {
   in_flight_ += batch.size();
   for (auto& [row, request] : batch) {
     const auto started = clock_.steady_now();
@@ -319,7 +319,7 @@ void ReminderDispatcher::send(std::vector<std::pair<store::ReminderRecord, sms::
 // and not a window of requests. The group commit writes it back with the
 // others (its retry included), so no separate write can fail and strand the
 // rows `sending`; the pause is left as it is, so a resume meanwhile stands.
-void ReminderDispatcher::withhold(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch) {
+void ReminderDispatcher::withhold(const std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>>& batch) {
   in_flight_ += batch.size();
   for (const auto& [row, request] : batch) {
     completions_.push_back({row.id, sms::GatewayUnavailable{pause_reason_.value_or("paused")}, {}, clock_.now(), true});

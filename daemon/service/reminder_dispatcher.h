@@ -128,9 +128,9 @@ class ReminderDispatcher {
   };
   // Claims and checks a batch in one transaction.
   Claimed claim(Instant now, int limit);
-  void send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch);
+  void send(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>>&& batch);
   // A confirmed batch that must not leave, because the gateway paused meanwhile.
-  void withhold(std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>> batch);
+  void withhold(const std::vector<std::pair<store::ReminderRecord, sms::SmsRequest>>& batch);
   // At stop: a claimed batch that never left goes back to what it was, so
   // that the next start sends it as it would have, not as a possible duplicate.
   void put_back(const Claimed& claimed);

@@ -22,7 +22,10 @@ void register_reminders(Daemon& daemon);
 void register_backup(Daemon& daemon);
 
 Daemon::Daemon(DaemonOptions options)
-    : config_(std::make_shared<const Config>(std::move(options.config))), signals_(io_), watchdog_(io_) {
+    : config_(std::make_shared<const Config>(std::move(options.config))),
+      sync_file_(std::move(options.sync_file)),
+      signals_(io_),
+      watchdog_(io_) {
   if (options.fake_clock_start) {
     auto clock = std::make_unique<ManualClock>(*options.fake_clock_start);
     manual_clock_ = clock.get();
@@ -61,7 +64,8 @@ void Daemon::start() {
   // The WAL's syncs and checkpoints run off the loop (store/wal_worker.h),
   // from before anything below can write.
   wal_ = std::make_unique<store::WalWorker>(
-      *store_.db, [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); });
+      *store_.db, [this](std::function<void()> task) { boost::asio::post(io_, std::move(task)); },
+      store::WalWorker::Options{store::WalWorker::kCheckpointPages, sync_file_});
   for (const auto& warning : config_->warnings) {
     log::event(log::Event::CONFIG_WARNING, "{}", warning);
   }

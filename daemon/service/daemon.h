@@ -41,6 +41,7 @@ namespace paminna {
 struct DaemonOptions {
   Config config;
   std::optional<Instant> fake_clock_start;  // tests: a clock moved by clock.advance
+  store::WalWorker::SyncFile sync_file;     // tests: a failing fdatasync; empty: the real one
 };
 
 class Daemon {
@@ -121,6 +122,7 @@ class Daemon {
   store::OpenedStore store_;
   // Joined before the store closes; what it posts to io_ after the loop stopped is dropped with io_.
   std::unique_ptr<store::WalWorker> wal_;
+  store::WalWorker::SyncFile sync_file_;
   std::unique_ptr<Auditor> auditor_;
   control::MethodTable methods_;
   std::unique_ptr<control::Server> server_;

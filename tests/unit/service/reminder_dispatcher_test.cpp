@@ -10,16 +10,12 @@
 
 #include <gtest/gtest.h>
 
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -34,6 +30,7 @@
 #include "store/open_store.h"
 #include "store/reminder_store.h"
 #include "store/wal_vfs.h"
+#include "support/captured_log.h"
 #include "support/temp_dir.h"
 
 namespace paminna {
@@ -47,31 +44,6 @@ class HeldGateway final : public sms::SmsGateway {
   [[nodiscard]] std::string_view provider() const override { return "held"; }
 
   std::vector<std::pair<sms::SmsRequest, sms::SendCallback>> sent;
-};
-
-// What the dispatcher logs while it lives, instead of the default logger's output.
-class CapturedLog {
- public:
-  CapturedLog() : previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(
-        std::make_shared<spdlog::logger>("captured", std::make_shared<spdlog::sinks::ostream_sink_st>(out_)));
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-
-  [[nodiscard]] std::size_t count(std::string_view text) const {
-    const auto all = out_.str();
-    std::size_t n = 0;
-    for (auto at = all.find(text); at != std::string::npos; at = all.find(text, at + text.size())) {
-      ++n;
-    }
-    return n;
-  }
-
- private:
-  std::ostringstream out_;
-  std::shared_ptr<spdlog::logger> previous_;
 };
 
 class ReminderDispatcherTest : public ::testing::Test {
@@ -350,7 +322,7 @@ TEST_F(ReminderDispatcherTest, AResumeOrAClockStepWhileAClaimWaitsForTheDiskClai
 }
 
 TEST_F(ReminderDispatcherTest, AFailedOutcomeConfirmationLogsTheFailureAndNotTheOutcomes) {
-  const CapturedLog log;
+  const test::CapturedLog log;
   send_all_and_write_their_outcomes();
   confirm(std::make_error_code(std::errc::io_error));
   EXPECT_EQ(log.count("REMINDER_SENT"), 0U) << "not on disk: a power cut could still undo them";
@@ -358,7 +330,7 @@ TEST_F(ReminderDispatcherTest, AFailedOutcomeConfirmationLogsTheFailureAndNotThe
 }
 
 TEST_F(ReminderDispatcherTest, AtStopTheOutcomesAreLoggedOnceTheStopsSyncSucceeds) {
-  const CapturedLog log;
+  const test::CapturedLog log;
   send_all_and_write_their_outcomes();
   dispatcher_.stop();
   dispatcher_.stopped({});
@@ -368,7 +340,7 @@ TEST_F(ReminderDispatcherTest, AtStopTheOutcomesAreLoggedOnceTheStopsSyncSucceed
 }
 
 TEST_F(ReminderDispatcherTest, AtStopAFailedSyncLogsTheFailureAndNotTheOutcomes) {
-  const CapturedLog log;
+  const test::CapturedLog log;
   send_all_and_write_their_outcomes();
   dispatcher_.stop();
   dispatcher_.stopped(std::make_error_code(std::errc::io_error));

@@ -4,7 +4,10 @@
 #include "store/wal_worker.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <atomic>
@@ -220,6 +223,81 @@ TEST_F(WalWorkerTest, CheckpointsRunOnTheWorkerAndKeepTheWalSmall) {
   ASSERT_TRUE(count.step());
   EXPECT_EQ(count.int64(0), 250);
   count.reset();
+}
+
+TEST_F(WalWorkerTest, TheStopsFdatasyncNeverOverlapsTheWorkers) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<void> began;
+  std::atomic<int> calls{0};
+  std::atomic<int> inside{0};
+  std::atomic<int> most{0};
+  WalWorker worker(db_, poster(), {WalWorker::kCheckpointPages, [&](int fd) {
+                                     const int now = ++inside;
+                                     most = std::max(most.load(), now);
+                                     if (calls.fetch_add(1) == 0) {
+                                       began.set_value();
+                                       released.wait_for(10s);
+                                     }
+                                     const int rc = ::fdatasync(fd);
+                                     --inside;
+                                     return rc;
+                                   }});
+  commit_pages(1);
+  bool confirmed = false;
+  worker.sync([&confirmed](std::error_code) { confirmed = true; });
+  began.get_future().wait();
+  auto stop = std::async(std::launch::async, [&worker] { return worker.sync_now(); });
+  // A bounded look for what must not happen: overlapping, only one of the
+  // two would hear of a failed write-back (Linux reports it once per file).
+  EXPECT_EQ(stop.wait_for(100ms), std::future_status::timeout) << "the stop's fdatasync waits for the worker's";
+  release.set_value();
+  EXPECT_FALSE(stop.get());
+  ASSERT_TRUE(run_posted_until([&] { return confirmed; }));
+  EXPECT_EQ(calls.load(), 2);
+  EXPECT_EQ(most.load(), 1) << "never two fdatasyncs of the WAL at once";
+}
+
+// The database file may not grow (RLIMIT_FSIZE), as on a full disk: the
+// checkpoint cannot copy the WAL into it.
+TEST_F(WalWorkerTest, ACheckpointThatCannotWriteTheDatabaseIsFinal) {
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::promise<void> began;
+  std::atomic<int> calls{0};
+  WalWorker worker(db_, poster(), {64, [&](int fd) {
+                                     if (calls.fetch_add(1) == 0) {
+                                       began.set_value();
+                                       released.wait_for(10s);
+                                     }
+                                     return ::fdatasync(fd);
+                                   }});
+  commit_pages(1);
+  bool first = false;
+  worker.sync([&first](std::error_code) { first = true; });
+  began.get_future().wait();  // the worker is in its fdatasync: the checkpoint waits for it
+  commit_pages(80);           // past the mark of 64 pages
+  ASSERT_FALSE(worker.idle());
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit previous{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &previous), 0);
+  const rlimit small{static_cast<rlim_t>(fs::file_size(dir_.path() / "notes.db")), previous.rlim_max};
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  release.set_value();
+  const bool settled = run_posted_until([&] { return first && worker.idle(); });
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &previous), 0);
+  std::signal(SIGXFSZ, previous_handler);
+  ASSERT_TRUE(settled);
+  const auto trouble = worker.trouble(std::chrono::steady_clock::now());
+  ASSERT_TRUE(trouble) << "a failed checkpoint is trouble";
+  EXPECT_NE(trouble->find("did not confirm"), std::string::npos) << *trouble;
+  // The disk has room again and fdatasync succeeds, but the failure stands:
+  // the WAL must not start again over pages the database may not hold.
+  commit_pages(1);
+  std::optional<std::error_code> later;
+  worker.sync([&later](std::error_code error) { later = error; });
+  ASSERT_TRUE(run_posted_until([&] { return later.has_value(); }));
+  EXPECT_EQ(*later, std::errc::io_error);
 }
 
 }  // namespace

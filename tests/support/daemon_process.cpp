@@ -65,8 +65,9 @@ void DaemonProcess::start() {
   auto env = options_.env;
   env["NOTIFY_SOCKET"] = notify_path.string();
   ++runs_;
-  child_ =
-      std::make_unique<Child>(options_.paminnad, args, dir_.path() / ("daemon-" + std::to_string(runs_) + ".log"), env);
+  // In its folder: the console sink's default outbox is a relative path.
+  child_ = std::make_unique<Child>(options_.paminnad, args, dir_.path() / ("daemon-" + std::to_string(runs_) + ".log"),
+                                   env, dir_.path());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   bool ready = false;
   while (!ready && std::chrono::steady_clock::now() < deadline) {

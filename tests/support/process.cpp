@@ -43,9 +43,13 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 }
 
 pid_t spawn(const std::string& program, const std::vector<std::string>& args, const std::string& out_path,
-            const std::string& err_path, const std::map<std::string, std::string>& env) {
+            const std::string& err_path, const std::map<std::string, std::string>& env,
+            const std::filesystem::path& cwd = {}) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  if (!cwd.empty()) {
+    posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  }
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
   if (err_path == out_path) {
@@ -123,8 +127,8 @@ RunResult run(const std::string& program, const std::vector<std::string>& args,
 }
 
 Child::Child(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& output,
-             const std::map<std::string, std::string>& env)
-    : pid_(spawn(program, args, output.string(), output.string(), env)) {}
+             const std::map<std::string, std::string>& env, const std::filesystem::path& cwd)
+    : pid_(spawn(program, args, output.string(), output.string(), env, cwd)) {}
 
 Child::~Child() {
   if (!status_ && pid_ > 0) {

@@ -23,11 +23,12 @@ RunResult run(const std::string& program, const std::vector<std::string>& args,
               const std::map<std::string, std::string>& env = {},
               std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
-// A child process running in the background, its stdout+stderr going to a file.
+// A child process running in the background, its stdout+stderr going to a file;
+// in `cwd` if given, so that what it writes to relative paths stays there.
 class Child {
  public:
   Child(const std::string& program, const std::vector<std::string>& args, const std::filesystem::path& output,
-        const std::map<std::string, std::string>& env = {});
+        const std::map<std::string, std::string>& env = {}, const std::filesystem::path& cwd = {});
   ~Child();
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;

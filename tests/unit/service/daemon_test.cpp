@@ -40,6 +40,7 @@ class DaemonTest : public ::testing::Test {
     DaemonOptions o{embedded_defaults(), fake_clock_start, {}};
     o.config.daemon.database = dir_ / "paminna.db";
     o.config.daemon.socket = dir_ / "paminna.sock";
+    o.config.sms.console_outbox = dir_ / "sms-outbox.jsonl";
     o.sync_file = [this](int fd) {
       if (failing_) {
         errno = EIO;

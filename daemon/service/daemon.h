@@ -68,7 +68,7 @@ class Daemon {
   boost::asio::io_context& io() { return io_; }
   Scheduler& scheduler() { return *scheduler_; }
   control::MethodTable& methods() { return methods_; }
-  store::Database& db() { return *store_.db; }
+  store::Database& db() { return *store_.db; }  // NOLINT(readability-make-member-function-const): for writing
   Auditor& auditor() { return *auditor_; }
   const Clock& clock() const { return *clock_; }
   http::Transport& transport() { return *transport_; }

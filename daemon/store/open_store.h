@@ -21,7 +21,7 @@ namespace paminna::store {
 
 struct OpenedStore {
   std::unique_ptr<Database> db;
-  MigrationReport migration;
+  MigrationReport migration{};
   std::vector<std::string> tightened;  // paths whose permissions were narrowed
 };
 

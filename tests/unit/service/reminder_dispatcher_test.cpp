@@ -69,14 +69,14 @@ class ReminderDispatcherTest : public ::testing::Test {
           "reminder_state, created_at, updated_at) VALUES (?1, 1, 'AL', ?2, 60, 'office', 0, 'booked', "
           "'scheduled', 0, 0)")
         .bind(1, i)
-        .bind(2, static_cast<std::int64_t>(visit + i * 3600))
+        .bind(2, static_cast<std::int64_t>(visit + i * std::int64_t{3600}))
         .run();
     db.cached(
           "INSERT INTO reminders(booking_id, recipient, kind, state, due, visit_start, reference, created_at, "
           "updated_at) VALUES (?1, 'client:1', 'reminder', 'scheduled', ?2, ?3, 'pam-' || ?1, 0, 0)")
         .bind(1, i)
         .bind(2, static_cast<std::int64_t>(clock_.now().time_since_epoch().count()))
-        .bind(3, static_cast<std::int64_t>(visit + i * 3600))
+        .bind(3, static_cast<std::int64_t>(visit + i * std::int64_t{3600}))
         .run();
   }
 
@@ -108,7 +108,7 @@ class ReminderDispatcherTest : public ::testing::Test {
     settle();
   }
 
-  std::int64_t in_state(const std::string& state) {
+  std::int64_t in_state(const std::string& state) const {
     auto counts = store::ReminderStore(*store_.db).counts_by_state();
     return counts[state];
   }

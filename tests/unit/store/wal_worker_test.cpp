@@ -286,7 +286,7 @@ TEST_F(WalWorkerTest, ACheckpointThatCannotWriteTheDatabaseIsFinal) {
   release.set_value();
   const bool settled = run_posted_until([&] { return first && worker.idle(); });
   ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &previous), 0);
-  std::signal(SIGXFSZ, previous_handler);
+  (void)std::signal(SIGXFSZ, previous_handler);
   ASSERT_TRUE(settled);
   const auto trouble = worker.trouble(std::chrono::steady_clock::now());
   ASSERT_TRUE(trouble) << "a failed checkpoint is trouble";

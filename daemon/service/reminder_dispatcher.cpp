@@ -165,10 +165,12 @@ void ReminderDispatcher::stop() {
   flush();
   for (const auto& c : completions_) {
     const auto* accepted = std::get_if<sms::Accepted>(&c.outcome);
+    // A withheld one never left, but the row says `sending` all the same: the next start cannot tell.
     log::event(log::Event::STORE_ERROR,
-               "what=reminder-outcome-unwritten reminder={} outcome={} provider_id={} note=\"still sending: the next "
-               "start resends it as a possible duplicate\"",
-               c.id, sms::outcome_name(c.outcome), accepted ? accepted->provider_message_id : "");
+               "what=reminder-outcome-unwritten reminder={} outcome={} provider_id={} note=\"{}still sending: the "
+               "next start resends it as a possible duplicate\"",
+               c.id, c.withheld ? "withheld" : sms::outcome_name(c.outcome),
+               accepted ? accepted->provider_message_id : "", c.withheld ? "never sent, but " : "");
   }
 }
 
@@ -500,18 +502,24 @@ void ReminderDispatcher::flush() {
     after_sync = commit_unsynced([&] {
       store::Transaction tx(db_);
       store::ReminderStore store(db_);
-      for (const auto& c : done) {
-        auto r = store.find(c.id);
-        if (!r) {
-          continue;
+      // The answers before the withheld: an accepted one ends the pause, and then they need not wait for it.
+      for (const bool withheld : {false, true}) {
+        for (const auto& c : done) {
+          if (c.withheld != withheld) {
+            continue;
+          }
+          auto r = store.find(c.id);
+          if (!r) {
+            continue;
+          }
+          if (withheld) {
+            wait_for_pause(*r, c.arrived);
+          } else {
+            apply(*r, c.outcome, c.arrived, lines);
+          }
+          store.update(*r);
+          store.set_booking_summary(r->booking_id);
         }
-        if (c.withheld) {
-          wait_for_pause(*r, c.arrived);
-        } else {
-          apply(*r, c.outcome, c.arrived, lines);
-        }
-        store.update(*r);
-        store.set_booking_summary(r->booking_id);
       }
       tx.commit();
     });

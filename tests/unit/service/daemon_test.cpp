@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <future>
 #include <optional>
 #include <string>
@@ -57,7 +58,13 @@ class DaemonTest : public ::testing::Test {
     std::promise<int> code;
     auto exited = code.get_future();
     std::thread loop([&] { code.set_value(daemon.run()); });
-    meanwhile();
+    try {
+      meanwhile();
+    } catch (...) {
+      boost::asio::post(daemon.io(), [&daemon] { daemon.stop(); });
+      loop.join();
+      throw;
+    }
     std::optional<int> result;
     if (exited.wait_for(10s) == std::future_status::ready) {
       result = exited.get();
@@ -126,6 +133,7 @@ TEST_F(DaemonTest, AReminderClaimTheDiskDidNotConfirmStopsTheDaemonWithExitCode1
   const auto reminder = store::ReminderStore(*opened.db).find(1);
   ASSERT_TRUE(reminder.has_value());
   EXPECT_FALSE(reminder->sent_at.has_value()) << "I3: nothing left before its claim was on disk";
+  EXPECT_EQ(std::filesystem::file_size(dir_ / "sms-outbox.jsonl"), 0U) << "the console sink wrote nothing";
 }
 
 }  // namespace

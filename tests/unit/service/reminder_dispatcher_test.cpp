@@ -299,6 +299,30 @@ TEST_F(ReminderDispatcherTest, AResumeWhileABatchIsWithheldStands) {
   EXPECT_EQ(gateway_.sent.size(), 3U) << "the withheld one leaves";
 }
 
+TEST_F(ReminderDispatcherTest, AnAnswerWrittenWithAWithheldBatchThatEndsThePauseLetsItGoAtOnce) {
+  config_.reminders.batch_size = 3;  // outcomes written one by one
+  add_reminder(4);
+  dispatcher_.start();
+  settle();
+  confirm();
+  ASSERT_EQ(gateway_.sent.size(), 3U);
+  gateway_.sent[0].second(sms::Accepted{"id-1"});
+  settle();
+  ASSERT_EQ(confirms_.size(), 2U) << "the first's outcome, the fourth's claim";
+  gateway_.sent[1].second(sms::GatewayUnavailable{"no credit"});
+  settle();
+  ASSERT_TRUE(dispatcher_.paused());
+  auto claim = std::move(confirms_[1]);
+  confirms_.erase(confirms_.begin() + 1);
+  claim({});                                       // withheld, its write posted
+  gateway_.sent[2].second(sms::Accepted{"id-3"});  // and the third's answer before the loop turns: the same write
+  settle();
+  EXPECT_FALSE(dispatcher_.paused()) << "the gateway answered: the pause is over";
+  const auto fourth = store::ReminderStore(*store_.db).find(4);
+  EXPECT_EQ(fourth->attempts, 1) << "claimed again at once, not after the pause that ended";
+  EXPECT_EQ(fourth->state, ReminderState::sending);
+}
+
 TEST_F(ReminderDispatcherTest, AResumeOrAClockStepWhileAClaimWaitsForTheDiskClaimsNothingMore) {
   config_.reminders.batch_size = 2;
   dispatcher_.start();
@@ -323,7 +347,7 @@ TEST_F(ReminderDispatcherTest, AResumeOrAClockStepWhileAClaimWaitsForTheDiskClai
 
 TEST_F(ReminderDispatcherTest, AFailedOutcomeConfirmationLogsTheFailureAndNotTheOutcomes) {
   const test::CapturedLog log;
-  send_all_and_write_their_outcomes();
+  ASSERT_NO_FATAL_FAILURE(send_all_and_write_their_outcomes());
   confirm(std::make_error_code(std::errc::io_error));
   EXPECT_EQ(log.count("REMINDER_SENT"), 0U) << "not on disk: a power cut could still undo them";
   EXPECT_EQ(log.count("what=reminder-outcomes-sync count=3"), 1U);
@@ -331,7 +355,7 @@ TEST_F(ReminderDispatcherTest, AFailedOutcomeConfirmationLogsTheFailureAndNotThe
 
 TEST_F(ReminderDispatcherTest, AtStopTheOutcomesAreLoggedOnceTheStopsSyncSucceeds) {
   const test::CapturedLog log;
-  send_all_and_write_their_outcomes();
+  ASSERT_NO_FATAL_FAILURE(send_all_and_write_their_outcomes());
   dispatcher_.stop();
   dispatcher_.stopped({});
   EXPECT_EQ(log.count("REMINDER_SENT"), 3U);
@@ -341,7 +365,7 @@ TEST_F(ReminderDispatcherTest, AtStopTheOutcomesAreLoggedOnceTheStopsSyncSucceed
 
 TEST_F(ReminderDispatcherTest, AtStopAFailedSyncLogsTheFailureAndNotTheOutcomes) {
   const test::CapturedLog log;
-  send_all_and_write_their_outcomes();
+  ASSERT_NO_FATAL_FAILURE(send_all_and_write_their_outcomes());
   dispatcher_.stop();
   dispatcher_.stopped(std::make_error_code(std::errc::io_error));
   EXPECT_EQ(log.count("what=reminder-outcomes-sync count=3"), 1U);

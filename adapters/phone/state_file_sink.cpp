@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "log/events.h"
 
@@ -16,7 +16,7 @@ namespace paminna::phone {
 namespace {
 
 std::string error_text(const std::string& what, const std::filesystem::path& path) {
-  return fmt::format("{} {}: {}", what, path.string(), std::strerror(errno));
+  return fmt::format("{} {}: {}", what, path.string(), std::generic_category().message(errno));
 }
 
 class Fd {

@@ -5,9 +5,9 @@
 #include <boost/asio/post.hpp>
 
 #include <cerrno>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <system_error>
 
 #include "domain/local_time.h"
 #include "domain/phone_number.h"
@@ -24,7 +24,7 @@ int open_outbox(const std::filesystem::path& path) {
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
-    throw std::runtime_error("console SMS outbox " + path.string() + ": " + std::strerror(errno));
+    throw std::runtime_error("console SMS outbox " + path.string() + ": " + std::generic_category().message(errno));
   }
   return fd;
 }

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <vector>
 
 namespace paminna::voicemail {
@@ -37,12 +38,12 @@ SpoolWatcher::~SpoolWatcher() {
 tl::expected<void, std::string> SpoolWatcher::start() {
   const int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) {
-    return tl::unexpected(std::string("inotify_init1: ") + std::strerror(errno));
+    return tl::unexpected(std::string("inotify_init1: ") + std::generic_category().message(errno));
   }
   stream_.assign(fd);
   // The mailbox folder: Asterisk creates INBOX with the first message.
   if (inotify_add_watch(fd, mailbox_.c_str(), IN_CREATE | IN_MOVED_TO | IN_ONLYDIR) < 0) {
-    const std::string problem = mailbox_.string() + ": " + std::strerror(errno);
+    const std::string problem = mailbox_.string() + ": " + std::generic_category().message(errno);
     stop();
     return tl::unexpected(problem);
   }

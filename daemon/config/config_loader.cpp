@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <system_error>
 
 #include "config/config_keys.h"
 
@@ -133,7 +134,8 @@ tl::expected<Config, ConfigError> load_config_file(const std::filesystem::path& 
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return tl::unexpected(ConfigError{{fmt::format("{}: cannot open: {}", path.string(), std::strerror(errno))}});
+    return tl::unexpected(
+        ConfigError{{fmt::format("{}: cannot open: {}", path.string(), std::generic_category().message(errno))}});
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();

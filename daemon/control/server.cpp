@@ -10,9 +10,9 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <deque>
 #include <iterator>
+#include <system_error>
 
 #include "control/framing.h"
 #include "log/events.h"
@@ -273,7 +273,8 @@ namespace fs = std::filesystem;
 void check_folder(const fs::path& folder) {
   struct stat st {};
   if (stat(folder.c_str(), &st) != 0) {
-    throw ServerSetupError(fmt::format("socket folder {}: {}", folder.string(), std::strerror(errno)));
+    throw ServerSetupError(
+        fmt::format("socket folder {}: {}", folder.string(), std::generic_category().message(errno)));
   }
   // Some systems ignore a socket file's own mode, so the folder is the real gate.
   if ((st.st_mode & S_IRWXO) != 0) {
@@ -331,7 +332,7 @@ void Server::listen(const fs::path& path, const std::string& group) {
     const struct group* entry = getgrnam(group.c_str());  // NOLINT(concurrency-mt-unsafe): start-up, one thread
     if (entry == nullptr || ::chown(path.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0) {
       throw ServerSetupError(fmt::format("give socket {} to group {}: {}", path.string(), group,
-                                         entry == nullptr ? "no such group" : std::strerror(errno)));
+                                         entry == nullptr ? "no such group" : std::generic_category().message(errno)));
     }
   }
   ::chmod(path.c_str(), 0660);

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <system_error>
 
 namespace paminna::ctl {
 
@@ -63,7 +64,7 @@ tl::expected<nlohmann::json, CallError> Client::call(const std::string& method, 
   std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
   Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) {
-    return tl::unexpected(CallError{exit_code::protocol, std::strerror(errno), nullptr});
+    return tl::unexpected(CallError{exit_code::protocol, std::generic_category().message(errno), nullptr});
   }
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
   if (::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
@@ -77,8 +78,8 @@ tl::expected<nlohmann::json, CallError> Client::call(const std::string& method, 
           CallError{exit_code::no_permission,
                     fmt::format("permission denied on {}: ask for membership of the daemon's group", path), nullptr});
     }
-    return tl::unexpected(
-        CallError{exit_code::protocol, fmt::format("connect {}: {}", path, std::strerror(error)), nullptr});
+    return tl::unexpected(CallError{
+        exit_code::protocol, fmt::format("connect {}: {}", path, std::generic_category().message(error)), nullptr});
   }
   const nlohmann::json request{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
   std::string line = request.dump() + "\n";
@@ -89,7 +90,8 @@ tl::expected<nlohmann::json, CallError> Client::call(const std::string& method, 
     }
     const auto n = ::send(fd.get(), line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
     if (n < 0) {
-      return tl::unexpected(CallError{exit_code::protocol, fmt::format("send: {}", std::strerror(errno)), nullptr});
+      return tl::unexpected(
+          CallError{exit_code::protocol, fmt::format("send: {}", std::generic_category().message(errno)), nullptr});
     }
     sent += static_cast<std::size_t>(n);
   }

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstring>
+#include <system_error>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -47,7 +47,7 @@ constexpr auto kBusyWait = std::chrono::milliseconds{100};
 constexpr int kMaxBusyWaits = 300;
 
 std::string errno_text(const std::string& what, const std::filesystem::path& path) {
-  return fmt::format("{} {}: {}", what, path.string(), std::strerror(errno));
+  return fmt::format("{} {}: {}", what, path.string(), std::generic_category().message(errno));
 }
 
 struct BackupJob : std::enable_shared_from_this<BackupJob> {

@@ -4,9 +4,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace paminna {
 
@@ -15,7 +15,7 @@ namespace {
 int make_timerfd() {
   const int fd = timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC);
   if (fd < 0) {
-    throw std::runtime_error(std::string("timerfd_create: ") + std::strerror(errno));
+    throw std::runtime_error(std::string("timerfd_create: ") + std::generic_category().message(errno));
   }
   return fd;
 }
@@ -41,7 +41,7 @@ void TimerfdWallTimer::set_time(std::optional<Instant> at) {
     flags = TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET;
   }
   if (timerfd_settime(fd_.native_handle(), flags, &spec, nullptr) != 0) {
-    throw std::runtime_error(std::string("timerfd_settime: ") + std::strerror(errno));
+    throw std::runtime_error(std::string("timerfd_settime: ") + std::generic_category().message(errno));
   }
 }
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 namespace paminna::store {
 
@@ -28,7 +28,7 @@ bool tighten(const fs::path& path, mode_t mode) {
   }
   // Only ever remove bits: a folder the daemon may not write stays so, and is reported.
   if (chmod(path.c_str(), st.st_mode & 0777 & mode) != 0) {
-    throw StoreError(fmt::format("chmod {}", path.string()), SQLITE_PERM, std::strerror(errno));
+    throw StoreError(fmt::format("chmod {}", path.string()), SQLITE_PERM, std::generic_category().message(errno));
   }
   return true;
 }
@@ -38,11 +38,11 @@ bool tighten(const fs::path& path, mode_t mode) {
 void require_writable(const fs::path& path, const char* what) {
   if (::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0) {
     const int error = errno;
-    throw StoreError(
-        fmt::format("{} {} is not writable by the daemon's user (uid {}){}", what, path.string(), ::geteuid(),
-                    error == EROFS ? " on a read-only filesystem" : ""),
-        SQLITE_READONLY,
-        fmt::format("{}; nothing was changed: make it writable for that user and start again", std::strerror(error)));
+    throw StoreError(fmt::format("{} {} is not writable by the daemon's user (uid {}){}", what, path.string(),
+                                 ::geteuid(), error == EROFS ? " on a read-only filesystem" : ""),
+                     SQLITE_READONLY,
+                     fmt::format("{}; nothing was changed: make it writable for that user and start again",
+                                 std::generic_category().message(error)));
   }
 }
 

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 
 #include "store/sqlite.h"
 
@@ -53,7 +53,7 @@ WalWorker::WalWorker(Database& db, Post post, Options options)
   wal_fd_ = open_read_only(wal_, 0);
   struct stat st {};
   if (wal_fd_ < 0 || ::fstat(wal_fd_, &st) != 0) {
-    const std::string detail = std::strerror(errno);
+    const std::string detail = std::generic_category().message(errno);
     if (wal_fd_ >= 0) {
       ::close(wal_fd_);
     }
@@ -65,7 +65,7 @@ WalWorker::WalWorker(Database& db, Post post, Options options)
   const auto folder = database_.has_parent_path() ? database_.parent_path() : std::filesystem::path(".");
   const int dir = open_read_only(folder, O_DIRECTORY);
   if (dir < 0 || ::fsync(dir) != 0) {
-    const std::string detail = std::strerror(errno);
+    const std::string detail = std::generic_category().message(errno);
     if (dir >= 0) {
       ::close(dir);
     }

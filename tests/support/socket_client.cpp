@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <system_error>
 
 namespace paminna::test {
 
@@ -18,7 +19,7 @@ SocketClient::SocketClient(const std::filesystem::path& path) {
   std::strncpy(address.sun_path, path.c_str(), sizeof address.sun_path - 1);
   // NOLINTNEXTLINE(cppcoreguidelines-pro-type-reinterpret-cast): the sockets API
   if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
-    const std::string message = std::strerror(errno);
+    const std::string message = std::generic_category().message(errno);
     ::close(fd_);
     throw std::runtime_error("connect " + path.string() + ": " + message);
   }

@@ -112,10 +112,10 @@ int main(int argc, char** argv) {
     options.fake_clock_start = *start;
   }
   paminna::log::configure(options.config.log.target, options.config.log.level, "paminnad");
-  ::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the daemon
+  (void)::signal(SIGPIPE, SIG_IGN);  // a client that hangs up must not kill the daemon
   // A file-size limit (ulimit -f, RLIMIT_FSIZE) must become a failed write the
   // store reports (STORE_ERROR, "nothing was changed"), not a killed daemon.
-  ::signal(SIGXFSZ, SIG_IGN);
+  (void)::signal(SIGXFSZ, SIG_IGN);
 
   try {
     paminna::Daemon daemon(std::move(options));

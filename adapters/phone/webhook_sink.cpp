@@ -44,7 +44,7 @@ void WebhookSink::send() {
   auto body = publication.document.dump();
   std::weak_ptr<WebhookSink> weak = weak_from_this();
   poster_->post(url_, std::move(body),
-                [weak, sent = std::move(publication)](tl::expected<void, std::string> result) mutable {
+                [weak, sent = std::move(publication)](const tl::expected<void, std::string>& result) mutable {
                   if (auto self = weak.lock()) {
                     self->on_result(result, std::move(sent));
                   }

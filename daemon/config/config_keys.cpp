@@ -26,6 +26,7 @@ std::filesystem::path as_path(const toml::node& node) {
   return text;
 }
 
+// NOLINTNEXTLINE(cert-err58-cpp): built from literals before main; a failed allocation there can only end the program
 const std::array kKeys{
     ConfigKey{"office.name", "string", R"("Stödcentrum")", "", "The office's name, for people reading status output.",
               [](Config& c, const toml::node& n) { c.office.name = as_string(n, 200); }},

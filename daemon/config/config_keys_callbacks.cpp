@@ -14,6 +14,7 @@ using config::as_integer;
 using config::as_seconds;
 using config::as_string;
 
+// NOLINTNEXTLINE(cert-err58-cpp): built from literals before main; a failed allocation there can only end the program
 const std::array kCallbackKeys{
     ConfigKey{"callbacks.deadline_policy", "string", R"("24h")", "",
               "How a voicemail's callback deadline is counted (R5): \"24h\" = deadline_hours after the message; "

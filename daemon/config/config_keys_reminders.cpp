@@ -25,6 +25,7 @@ std::chrono::minutes time_of_day(const toml::node& node) {
   return *parsed;
 }
 
+// NOLINTNEXTLINE(cert-err58-cpp): built from literals before main; a failed allocation there can only end the program
 const std::array kReminderKeys{
     ConfigKey{"reminders.send_at", "HH:MM", R"("10:00")", "local",
               "When the reminder goes out, the day before the visit (R1).",

@@ -151,6 +151,7 @@ void load_templates(Config& c, const std::filesystem::path& folder) {
   c.sms.templates = std::make_shared<const TemplateSet>(std::move(*set));
 }
 
+// NOLINTNEXTLINE(cert-err58-cpp): built from literals before main; a failed allocation there can only end the program
 const std::array kSmsKeys{
     ConfigKey{"sms.gateway", "string", R"("console")", "",
               "console (development: writes to sms.console_outbox), 46elks, twilio or generic.",

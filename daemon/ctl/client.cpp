@@ -43,8 +43,8 @@ bool wait_for(int fd, short events, std::chrono::milliseconds timeout) {
 }  // namespace
 
 std::filesystem::path default_socket_path() {
-  if (const char* env = std::getenv("PAMINNA_SOCKET");
-      env != nullptr && *env != '\0') {  // NOLINT(concurrency-mt-unsafe)
+  // NOLINTNEXTLINE(concurrency-mt-unsafe): paminnactl has one thread
+  if (const char* env = std::getenv("PAMINNA_SOCKET"); env != nullptr && *env != '\0') {
     return env;
   }
   std::error_code ec;

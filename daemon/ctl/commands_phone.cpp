@@ -101,7 +101,7 @@ void print_staff(const json& r, std::ostream& out) {
     if (a.is_object()) {
       until = a["until_local"].is_string() ? local(a["until_local"]) : "further notice";
       if (!a.value("current", true)) {
-        until = "from " + local(a["from_local"]) + " to " + until;
+        until = fmt::format("from {} to {}", local(a["from_local"]), until);
       }
     }
     table.add(

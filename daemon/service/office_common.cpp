@@ -109,13 +109,13 @@ bool may_reveal(const control::CallContext& who, const std::string& socket_group
   }
   gid_t wanted = getegid();
   if (!socket_group.empty()) {
-    const group* g = getgrnam(socket_group.c_str());
+    const group* g = getgrnam(socket_group.c_str());  // NOLINT(concurrency-mt-unsafe): only the loop looks up users
     if (g == nullptr) {
       return false;
     }
     wanted = g->gr_gid;
   }
-  const passwd* pw = getpwuid(*who.peer_uid);
+  const passwd* pw = getpwuid(*who.peer_uid);  // NOLINT(concurrency-mt-unsafe): only the loop looks up users
   if (pw == nullptr) {
     return false;
   }

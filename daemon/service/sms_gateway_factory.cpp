@@ -12,7 +12,7 @@
 namespace paminna {
 
 std::filesystem::path credentials_path(const std::string& setting) {
-  const std::filesystem::path path(setting);
+  std::filesystem::path path(setting);
   if (path.has_parent_path() || path.is_absolute()) {
     return path;
   }

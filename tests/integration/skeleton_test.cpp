@@ -190,6 +190,7 @@ TEST(Skeleton, StatusAfterAChangeInTheSameTurnShowsTheChange) {
                           R"({"jsonrpc":"2.0","id":4,"method":"status"})"
                           "\n"));
   std::vector<json> replies;
+  replies.reserve(4);
   for (int i = 0; i < 4; ++i) {
     replies.push_back(json::parse(client.read_line().value_or("{}")));
   }
@@ -216,6 +217,7 @@ TEST(Skeleton, ConnectionsBeyondTheLimitAreRefusedAndOthersServed) {
   DaemonProcess daemon(with_config("[control]\nmax_connections = 100\n"));
   daemon.start();
   std::vector<std::unique_ptr<SocketClient>> clients;
+  clients.reserve(500);
   for (int i = 0; i < 500; ++i) {
     clients.push_back(std::make_unique<SocketClient>(daemon.socket()));
   }

@@ -11,8 +11,6 @@
 #include <stdexcept>
 #include <thread>
 
-extern char** environ;  // NOLINT(readability-identifier-naming): POSIX
-
 namespace paminna::test {
 
 namespace {
@@ -28,13 +26,15 @@ std::vector<std::string> environment_with(const std::map<std::string, std::strin
     }
   }
   for (const auto& [name, value] : extra) {
-    env.push_back(name + "=" + value);
+    env.push_back(name);
+    env.back().append("=").append(value);
   }
   return env;
 }
 
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
+  out.reserve(strings.size() + 1);
   for (auto& s : strings) {
     out.push_back(s.data());
   }

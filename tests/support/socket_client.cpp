@@ -29,7 +29,7 @@ SocketClient::~SocketClient() {
   ::close(fd_);
 }
 
-bool SocketClient::send(std::string_view bytes) {
+bool SocketClient::send(std::string_view bytes) const {
   while (!bytes.empty()) {
     const auto n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n < 0) {
@@ -93,7 +93,7 @@ bool SocketClient::closed_by_peer(std::chrono::milliseconds timeout) {
   }
 }
 
-void SocketClient::shutdown_write() {
+void SocketClient::shutdown_write() const {
   ::shutdown(fd_, SHUT_WR);
 }
 

@@ -18,12 +18,12 @@ class SocketClient {
   SocketClient& operator=(const SocketClient&) = delete;
 
   // Sends everything; false when the peer closed.
-  bool send(std::string_view bytes);
+  bool send(std::string_view bytes) const;
   // One line without its LF; nullopt on timeout or close.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // True when the daemon closed the connection (EOF) within the timeout.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  void shutdown_write();
+  void shutdown_write() const;
 
  private:
   int fd_ = -1;

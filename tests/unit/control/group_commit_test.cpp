@@ -72,7 +72,8 @@ class GroupCommitTest : public ::testing::Test {
 
   void call(int id, const std::string& method, const json& params = json::object()) {
     const json request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
-    table_.dispatch({}, request.dump(), [this](std::string response) { sent_.push_back(json::parse(response)); });
+    table_.dispatch({}, request.dump(),
+                    [this](const std::string& response) { sent_.push_back(json::parse(response)); });
   }
 
   // One turn: a good change, `middle`, another good change; all three must

@@ -73,7 +73,7 @@ void print_status(const json& r, std::ostream& out) {
   std::function<void(const std::string&, const json&)> flatten = [&](const std::string& prefix, const json& value) {
     if (value.is_object() && !value.empty()) {
       for (const auto& [sub, v] : value.items()) {
-        flatten(prefix + "." + sub, v);
+        flatten(fmt::format("{}.{}", prefix, sub), v);
       }
     } else {
       table.add({prefix, text(value)});

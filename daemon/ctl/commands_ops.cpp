@@ -30,7 +30,7 @@ struct Colour {
 };
 
 Colour colour_for_stdout() {
-  const char* no_colour = std::getenv("NO_COLOR");
+  const char* no_colour = std::getenv("NO_COLOR");  // NOLINT(concurrency-mt-unsafe): paminnactl has one thread
   return Colour{::isatty(STDOUT_FILENO) == 1 && (no_colour == nullptr || *no_colour == '\0')};
 }
 

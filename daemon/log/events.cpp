@@ -8,14 +8,18 @@ namespace {
 
 constexpr auto level_of(std::string_view level) {
   using spdlog::level::level_enum;
-  if (level == "critical")
-    return level_enum::critical;  // NOLINT(readability-braces-around-statements): table
-  if (level == "error")
-    return level_enum::err;  // NOLINT(readability-braces-around-statements): table
-  if (level == "warn")
-    return level_enum::warn;  // NOLINT(readability-braces-around-statements): table
-  if (level == "info")
-    return level_enum::info;  // NOLINT(readability-braces-around-statements): table
+  if (level == "critical") {
+    return level_enum::critical;
+  }
+  if (level == "error") {
+    return level_enum::err;
+  }
+  if (level == "warn") {
+    return level_enum::warn;
+  }
+  if (level == "info") {
+    return level_enum::info;
+  }
   return level_enum::debug;
 }
 

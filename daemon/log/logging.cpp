@@ -15,25 +15,32 @@
 namespace paminna::log {
 
 tl::expected<Target, std::string> parse_target(std::string_view text) {
-  if (text == "auto")
-    return Target::automatic;  // NOLINT(readability-braces-around-statements): table
-  if (text == "stderr")
-    return Target::stderr_text;  // NOLINT(readability-braces-around-statements): table
-  if (text == "journal")
-    return Target::journal;  // NOLINT(readability-braces-around-statements): table
+  if (text == "auto") {
+    return Target::automatic;
+  }
+  if (text == "stderr") {
+    return Target::stderr_text;
+  }
+  if (text == "journal") {
+    return Target::journal;
+  }
   return tl::unexpected(std::string("must be one of auto, stderr, journal"));
 }
 
 tl::expected<spdlog::level::level_enum, std::string> parse_level(std::string_view text) {
   using spdlog::level::level_enum;
-  if (text == "debug")
-    return level_enum::debug;  // NOLINT(readability-braces-around-statements): table
-  if (text == "info")
-    return level_enum::info;  // NOLINT(readability-braces-around-statements): table
-  if (text == "warn")
-    return level_enum::warn;  // NOLINT(readability-braces-around-statements): table
-  if (text == "error")
-    return level_enum::err;  // NOLINT(readability-braces-around-statements): table
+  if (text == "debug") {
+    return level_enum::debug;
+  }
+  if (text == "info") {
+    return level_enum::info;
+  }
+  if (text == "warn") {
+    return level_enum::warn;
+  }
+  if (text == "error") {
+    return level_enum::err;
+  }
   return tl::unexpected(std::string("must be one of debug, info, warn, error"));
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "control/params.h"
@@ -352,8 +353,9 @@ TEST_F(MethodTableTest, AResultWithInvalidUtf8IsStillSentAsValidJson) {
 
 TEST_F(MethodTableTest, AnAsyncHandlerRespondsLater) {
   std::optional<Responder> pending;
-  table_.add_async("gateway.probe", {"Probes the SMS gateway.", false},
-                   [&pending](const CallContext&, const json&, Responder responder) { pending.emplace(responder); });
+  table_.add_async(
+      "gateway.probe", {"Probes the SMS gateway.", false},
+      [&pending](const CallContext&, const json&, Responder responder) { pending.emplace(std::move(responder)); });
   std::vector<std::string> sent;
   table_.dispatch({}, R"({"jsonrpc":"2.0","id":"p1","method":"gateway.probe"})",
                   [&sent](std::string response) { sent.push_back(std::move(response)); });
@@ -369,8 +371,9 @@ TEST_F(MethodTableTest, AnAsyncHandlerRespondsLater) {
 
 TEST_F(MethodTableTest, AnAsyncHandlerCanFailLater) {
   std::optional<Responder> pending;
-  table_.add_async("gateway.probe", {},
-                   [&pending](const CallContext&, const json&, Responder responder) { pending.emplace(responder); });
+  table_.add_async("gateway.probe", {}, [&pending](const CallContext&, const json&, Responder responder) {
+    pending.emplace(std::move(responder));
+  });
   std::vector<std::string> sent;
   table_.dispatch({}, R"({"jsonrpc":"2.0","id":3,"method":"gateway.probe"})",
                   [&sent](std::string response) { sent.push_back(std::move(response)); });
@@ -384,8 +387,9 @@ TEST_F(MethodTableTest, AnAsyncHandlerCanFailLater) {
 
 TEST_F(MethodTableTest, AnAsyncNotificationSendsNothingWhenItCompletes) {
   std::optional<Responder> pending;
-  table_.add_async("gateway.probe", {},
-                   [&pending](const CallContext&, const json&, Responder responder) { pending.emplace(responder); });
+  table_.add_async("gateway.probe", {}, [&pending](const CallContext&, const json&, Responder responder) {
+    pending.emplace(std::move(responder));
+  });
   std::vector<std::string> sent;
   table_.dispatch({}, R"({"jsonrpc":"2.0","method":"gateway.probe"})",
                   [&sent](std::string response) { sent.push_back(std::move(response)); });

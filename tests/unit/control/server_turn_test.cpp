@@ -60,6 +60,7 @@ TEST(ServerTurnTest, ALineFloodFromManyConnectionsIsHandledInTurnsOfAtMost64) {
   constexpr int kClients = 8;
   constexpr int kLinesEach = 16;  // what the server takes from one connection per turn (kLinesPerTurn)
   std::vector<std::unique_ptr<test::SocketClient>> clients;
+  clients.reserve(kClients);
   for (int c = 0; c < kClients; ++c) {
     clients.push_back(std::make_unique<test::SocketClient>(path));
   }

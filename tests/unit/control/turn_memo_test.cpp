@@ -24,7 +24,7 @@ class TurnMemoTest : public ::testing::Test {
         return *same;
       }
       ++computed_;
-      const json answer{{"counter", counter_}};
+      json answer{{"counter", counter_}};
       memo_.keep(key, answer);
       return answer;
     });

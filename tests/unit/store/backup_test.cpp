@@ -38,7 +38,7 @@ class BackupTest : public ::testing::Test {
     tx.commit();
   }
 
-  void insert(const std::string& body) {
+  void insert(const std::string& body) const {
     auto& s = source_.db->cached("INSERT INTO notes (body) VALUES (?)");
     s.bind(1, body);
     s.run();

@@ -155,6 +155,7 @@ TEST_F(OfficeStoreTest, BookedOverlappingFindsExactlyTheVisitsThatOverlap) {
   std::vector<std::int64_t> ids;
   const auto visits =
       bookings.booked_overlapping("AL", at("2026-11-24T09:00:00Z"), at("2026-11-24T10:00:00Z"), hours{8});
+  ids.reserve(visits.size());
   for (const auto& v : visits) {
     ids.push_back(v.id);
   }

@@ -5,7 +5,7 @@
 namespace paminna::voicemail {
 namespace {
 
-const char* kMessage =
+constexpr const char* kMessage =
     ";\n; Message Information file\n;\n[message]\norigmailbox=1000\ncontext=default\n"
     "callerid=\"Anna Svensson\" <0701234567>\norigdate=Mon Nov 23 09:00:00 AM CET 2026\n"
     "origtime=1795420800\ncategory=\nmsg_id=1795420800-00000001\nflag=\nduration=12\n";

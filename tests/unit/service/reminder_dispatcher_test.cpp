@@ -80,6 +80,24 @@ class ReminderDispatcherTest : public ::testing::Test {
         .run();
   }
 
+  // With reminders.batch_size = `window`: the first answer is accepted and
+  // its room claimed; the second pauses the gateway while that claim waits
+  // for the disk. Returns the claim's confirmation, not yet given; what is
+  // left in confirms_ is the two outcomes'.
+  std::function<void(std::error_code)> pause_while_a_claim_waits(int window) {
+    config_.reminders.batch_size = window;
+    dispatcher_.start();
+    settle();
+    confirm();
+    gateway_.sent.at(0).second(sms::Accepted{"id-1"});
+    settle();
+    gateway_.sent.at(1).second(sms::GatewayUnavailable{"no credit"});
+    settle();
+    auto claim = std::move(confirms_.at(1));  // after the first's outcome
+    confirms_.erase(confirms_.begin() + 1);
+    return claim;
+  }
+
   // All three claimed, confirmed, sent and accepted; their outcomes written and waiting for the disk.
   void send_all_and_write_their_outcomes() {
     dispatcher_.start();
@@ -237,22 +255,15 @@ TEST_F(ReminderDispatcherTest, NothingElseIsClaimedWhileAClaimWaitsForTheDisk) {
 }
 
 TEST_F(ReminderDispatcherTest, AfterAPauseBeginsNothingMoreLeavesUntilItEndsThenOneProbe) {
-  config_.reminders.batch_size = 2;
   add_reminder(4);
-  dispatcher_.start();
-  settle();
-  confirm();
+  auto claim = pause_while_a_claim_waits(2);
   ASSERT_EQ(gateway_.sent.size(), 2U);
-  gateway_.sent[0].second(sms::Accepted{"id-1"});
-  settle();
-  ASSERT_EQ(confirms_.size(), 2U) << "the first's outcome, the third's claim";
-  gateway_.sent[1].second(sms::GatewayUnavailable{"no credit"});
-  settle();
   ASSERT_TRUE(dispatcher_.paused());
   const auto paused_until = dispatcher_.status()["gateway"]["paused_until_utc"];
   confirm();  // the first's outcome
   clock_.advance(std::chrono::seconds{1});
-  confirm();  // the third's claim, confirmed after the pause began
+  claim({});  // the third's, confirmed after the pause began
+  settle();
   EXPECT_EQ(gateway_.sent.size(), 2U) << "claimed before the pause, it does not leave into it";
   const auto third = store::ReminderStore(*store_.db).find(3);
   EXPECT_EQ(third->state, ReminderState::retry) << "written back with the group, to wait for the pause";
@@ -277,17 +288,8 @@ TEST_F(ReminderDispatcherTest, AfterAPauseBeginsNothingMoreLeavesUntilItEndsThen
 }
 
 TEST_F(ReminderDispatcherTest, AResumeWhileABatchIsWithheldStands) {
-  config_.reminders.batch_size = 2;
-  dispatcher_.start();
-  settle();
-  confirm();
-  gateway_.sent[0].second(sms::Accepted{"id-1"});
-  settle();
-  gateway_.sent[1].second(sms::GatewayUnavailable{"no credit"});
-  settle();
-  confirm();  // the first's outcome
-  auto claim = std::move(confirms_.front());
-  confirms_.erase(confirms_.begin());
+  auto claim = pause_while_a_claim_waits(2);
+  confirm();             // the first's outcome
   claim({});             // withheld: written at the loop's next turn
   dispatcher_.resume();  // staff fixed the credit meanwhile
   settle();
@@ -300,20 +302,10 @@ TEST_F(ReminderDispatcherTest, AResumeWhileABatchIsWithheldStands) {
 }
 
 TEST_F(ReminderDispatcherTest, AnAnswerWrittenWithAWithheldBatchThatEndsThePauseLetsItGoAtOnce) {
-  config_.reminders.batch_size = 3;  // outcomes written one by one
   add_reminder(4);
-  dispatcher_.start();
-  settle();
-  confirm();
-  ASSERT_EQ(gateway_.sent.size(), 3U);
-  gateway_.sent[0].second(sms::Accepted{"id-1"});
-  settle();
-  ASSERT_EQ(confirms_.size(), 2U) << "the first's outcome, the fourth's claim";
-  gateway_.sent[1].second(sms::GatewayUnavailable{"no credit"});
-  settle();
+  auto claim = pause_while_a_claim_waits(3);  // outcomes written one by one
+  ASSERT_EQ(gateway_.sent.size(), 3U) << "the third still out";
   ASSERT_TRUE(dispatcher_.paused());
-  auto claim = std::move(confirms_[1]);
-  confirms_.erase(confirms_.begin() + 1);
   claim({});                                       // withheld, its write posted
   gateway_.sent[2].second(sms::Accepted{"id-3"});  // and the third's answer before the loop turns: the same write
   settle();

@@ -6,6 +6,7 @@
 #   bash scripts/dev.sh test-sanitize  the same tests built with AddressSanitizer + UBSan
 #   bash scripts/dev.sh package-test   build the .deb, install it, run the installed daemon, remove it
 #   bash scripts/dev.sh format-check   clang-format check of every source file
+#   bash scripts/dev.sh tidy           clang-tidy (.clang-tidy) on every compiled source file, about 30 min on 2 cores
 #   bash scripts/dev.sh fuzz [ci|seconds] libFuzzer targets with clang, briefly (scripts/fuzz.sh)
 #   bash scripts/dev.sh deps           only install the Debian 12 packages
 set -euo pipefail
@@ -20,7 +21,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libtomlplusplus-dev nlohmann-json3-dev libcli11-dev
   libhowardhinnant-date-dev libphonenumber-dev libsystemd-dev libexpected-dev
   libgoogle-perftools-dev
-  clang clang-format libclang-rt-14-dev
+  clang clang-format clang-tidy libclang-rt-14-dev
 )
 JOBS=${JOBS:-$(nproc)}
 
@@ -75,13 +76,18 @@ case "${1:-}" in
   format-check)
     git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run --Werror
     ;;
+  tidy)
+    deps
+    build build
+    run-clang-tidy -p build -j "$JOBS" -quiet "^$(pwd)/(daemon|adapters|tests|bench)/"
+    ;;
   package-test)
     deps
     [ -f build/CMakeCache.txt ] || cmake -S . -B build -G Ninja >/dev/null
     bash scripts/package-test.sh
     ;;
   *)
-    sed -n '2,10p' "$0"
+    sed -n '2,11p' "$0"
     exit 2
     ;;
 esac

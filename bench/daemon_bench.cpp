@@ -135,7 +135,7 @@ int socket_mode(const Args& args) {
   // warnings; 5 gives back-to-back visits, an office's own schedule (with "each").
   const auto minutes = args.number("minutes", 0);
   if (minutes != 0 && (minutes < 5 || minutes > 480)) {
-    (void)std::fprintf(stderr, "--minutes: booking.add takes 5 to 480, not %ld\n", minutes);
+    std::fprintf(stderr, "--minutes: booking.add takes 5 to 480, not %ld\n", minutes);
     return 2;
   }
   test::DaemonProcess daemon(test::with_config("[log]\nlevel = \"warn\"\n"));  // 2026-11-23 09:00 local, fake clock
@@ -174,7 +174,7 @@ int socket_mode(const Args& args) {
         mine.push_back(ms_since(sent));
         if (!line || line->find("\"result\"") == std::string::npos) {
           if (errors.fetch_add(1) < 3) {
-            (void)std::fprintf(stderr, "error reply: %s\n", line ? line->c_str() : "(none)");
+            std::fprintf(stderr, "error reply: %s\n", line ? line->c_str() : "(none)");
           }
         }
       }
@@ -188,18 +188,18 @@ int socket_mode(const Args& args) {
   for (auto& l : latencies) {
     all.insert(all.end(), l.begin(), l.end());
   }
-  (void)std::printf(
+  std::printf(
       "mode=socket method=%s clients=%ld requests=%ld minutes=%ld errors=%ld seconds=%.2f requests_per_second=%.0f "
       "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
       method.c_str(), clients, requests, minutes > 0 ? minutes : 60, errors.load(), seconds,
       static_cast<double>(requests) / seconds, percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1.0));
   if (errors.load() > 0) {  // the replies say only that something failed; the log says what
-    (void)std::fprintf(stderr, "the daemon's log begins:\n%s\n", daemon.log().substr(0, 3000).c_str());
+    std::fprintf(stderr, "the daemon's log begins:\n%s\n", daemon.log().substr(0, 3000).c_str());
   }
   // Stopped as systemd stops it, not killed, so that a profiler wrapped
   // around paminnad (callgrind, in bench/README.md) writes what it counted.
   if (daemon.stop() != 0) {
-    (void)std::fprintf(stderr, "paminnad did not stop cleanly within 20 s; a profiler's output may be lost\n");
+    std::fprintf(stderr, "paminnad did not stop cleanly within 20 s; a profiler's output may be lost\n");
   }
   return errors.load() == 0 ? 0 : 1;
 }
@@ -226,7 +226,7 @@ int during_dispatch_mode(const Args& args) {
       const auto sent = Clock::now();
       socket.send(request_line("status", nlohmann::json::object(), ++id));
       if (!socket.read_line(30s)) {
-        (void)std::fprintf(stderr, "status got no reply\n");
+        std::fprintf(stderr, "status got no reply\n");
         return;
       }
       latencies.push_back(ms_since(sent));
@@ -241,7 +241,7 @@ int during_dispatch_mode(const Args& args) {
   const auto seconds = ms_since(started) / 1000;
   done = true;
   prober.join();
-  (void)std::printf(
+  std::printf(
       "mode=during-dispatch reminders=%ld sent=%zu seconds=%.2f reminders_per_second=%.0f status_calls=%zu "
       "p50_ms=%.3f p99_ms=%.3f max_ms=%.3f\n",
       count, gateway.request_count(), seconds, static_cast<double>(gateway.request_count()) / seconds, latencies.size(),
@@ -276,8 +276,8 @@ int startup_mode(const Args& args) {
   daemon->start();  // returns at READY=1
   const auto to_ready = ms_since(started);
   const auto status = proc_status(daemon->pid());
-  (void)std::printf("mode=startup bookings=%ld database_mib=%.0f ready_ms=%.0f rss_kib=%ld hwm_kib=%ld\n", count,
-                    static_cast<double>(size) / (1 << 20), to_ready, status.at("VmRSS"), status.at("VmHWM"));
+  std::printf("mode=startup bookings=%ld database_mib=%.0f ready_ms=%.0f rss_kib=%ld hwm_kib=%ld\n", count,
+              static_cast<double>(size) / (1 << 20), to_ready, status.at("VmRSS"), status.at("VmHWM"));
   return 0;
 }
 
@@ -306,8 +306,8 @@ int idle_mode(const Args& args) {
   const auto before = context_switches(daemon.pid());
   std::this_thread::sleep_for(std::chrono::seconds(seconds));  // the measurement is of time passing
   const auto after = context_switches(daemon.pid());
-  (void)std::printf("mode=idle seconds=%ld context_switches=%ld wakeups_per_minute=%.1f\n", seconds, after - before,
-                    static_cast<double>(after - before) * 60.0 / static_cast<double>(seconds));
+  std::printf("mode=idle seconds=%ld context_switches=%ld wakeups_per_minute=%.1f\n", seconds, after - before,
+              static_cast<double>(after - before) * 60.0 / static_cast<double>(seconds));
   return 0;
 }
 
@@ -352,9 +352,9 @@ int lateness_mode(const Args& args) {
       lateness.push_back(std::chrono::duration<double, std::milli>(arrivals[i] - dues[i]).count());
     }
   }
-  (void)std::printf("mode=lateness reminders=%ld over_s=%ld sent=%zu p50_ms=%.1f p99_ms=%.1f max_ms=%.1f min_ms=%.1f\n",
-                    count, over, lateness.size(), percentile(lateness, 0.5), percentile(lateness, 0.99),
-                    percentile(lateness, 1.0), percentile(lateness, 0.0));
+  std::printf("mode=lateness reminders=%ld over_s=%ld sent=%zu p50_ms=%.1f p99_ms=%.1f max_ms=%.1f min_ms=%.1f\n",
+              count, over, lateness.size(), percentile(lateness, 0.5), percentile(lateness, 0.99),
+              percentile(lateness, 1.0), percentile(lateness, 0.0));
   return lateness.size() == static_cast<std::size_t>(count) ? 0 : 1;
 }
 
@@ -362,10 +362,10 @@ int lateness_mode(const Args& args) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    (void)std::fprintf(stderr, "usage: daemon_bench socket|during-dispatch|startup|idle|lateness [--name value]...\n");
+    std::fprintf(stderr, "usage: daemon_bench socket|during-dispatch|startup|idle|lateness [--name value]...\n");
     return 2;
   }
-  (void)::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
   Args args{argv[1], {}};
   for (int i = 2; i + 1 < argc; i += 2) {
     args.options[std::string(argv[i]).substr(2)] = argv[i + 1];
@@ -387,9 +387,9 @@ int main(int argc, char** argv) {
       return lateness_mode(args);
     }
   } catch (const std::exception& e) {
-    (void)std::fprintf(stderr, "daemon_bench %s: %s\n", args.mode.c_str(), e.what());
+    std::fprintf(stderr, "daemon_bench %s: %s\n", args.mode.c_str(), e.what());
     return 1;
   }
-  (void)std::fprintf(stderr, "unknown mode %s\n", args.mode.c_str());
+  std::fprintf(stderr, "unknown mode %s\n", args.mode.c_str());
   return 2;
 }

@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
     sent = store::ReminderStore(db).counts_by_state()["sent"];
   }
   const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  (void)std::printf("reminders=%d batch=%d in_flight=%zu seconds=%.2f reminders_per_second=%.0f http_requests=%zu\n",
-                    count, batch, in_flight, seconds, count / seconds, gateway.request_count());
+  std::printf("reminders=%d batch=%d in_flight=%zu seconds=%.2f reminders_per_second=%.0f http_requests=%zu\n", count,
+              batch, in_flight, seconds, count / seconds, gateway.request_count());
   return 0;
 }

@@ -69,10 +69,10 @@ int main(int argc, char** argv) {
   io.run();
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
 
-  (void)std::printf("requests     %ld (ok %ld, failed %ld)\n", requests, ok, failed);
-  (void)std::printf("concurrency  %ld\n", concurrency);
-  (void)std::printf("connections  %zu opened, peak %zu\n", server.connections_accepted(), server.peak_connections());
-  (void)std::printf("elapsed      %.3f s\n", elapsed.count());
-  (void)std::printf("throughput   %.0f requests/s\n", static_cast<double>(ok + failed) / elapsed.count());
+  std::printf("requests     %ld (ok %ld, failed %ld)\n", requests, ok, failed);
+  std::printf("concurrency  %ld\n", concurrency);
+  std::printf("connections  %zu opened, peak %zu\n", server.connections_accepted(), server.peak_connections());
+  std::printf("elapsed      %.3f s\n", elapsed.count());
+  std::printf("throughput   %.0f requests/s\n", static_cast<double>(ok + failed) / elapsed.count());
   return failed == 0 ? 0 : 1;
 }

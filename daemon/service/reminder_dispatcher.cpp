@@ -492,6 +492,8 @@ void ReminderDispatcher::flush() {
   }
   auto done = std::move(completions_);
   completions_.clear();
+  // The answers before the withheld: an accepted one ends the pause, and then they need not wait for it.
+  std::stable_partition(done.begin(), done.end(), [](const Completion& c) { return !c.withheld; });
   // apply() also moves the gateway's pause; a failed write must undo that too.
   const auto paused_until = paused_until_;
   const auto pause_reason = pause_reason_;
@@ -502,24 +504,18 @@ void ReminderDispatcher::flush() {
     after_sync = commit_unsynced([&] {
       store::Transaction tx(db_);
       store::ReminderStore store(db_);
-      // The answers before the withheld: an accepted one ends the pause, and then they need not wait for it.
-      for (const bool withheld : {false, true}) {
-        for (const auto& c : done) {
-          if (c.withheld != withheld) {
-            continue;
-          }
-          auto r = store.find(c.id);
-          if (!r) {
-            continue;
-          }
-          if (withheld) {
-            wait_for_pause(*r, c.arrived);
-          } else {
-            apply(*r, c.outcome, c.arrived, lines);
-          }
-          store.update(*r);
-          store.set_booking_summary(r->booking_id);
+      for (const auto& c : done) {
+        auto r = store.find(c.id);
+        if (!r) {
+          continue;
         }
+        if (c.withheld) {
+          wait_for_pause(*r, c.arrived);
+        } else {
+          apply(*r, c.outcome, c.arrived, lines);
+        }
+        store.update(*r);
+        store.set_booking_summary(r->booking_id);
       }
       tx.commit();
     });

@@ -5,11 +5,11 @@
 // batch: each is checked again (booking still booked at that time, visit not
 // begun, recipient still consenting: I4, I5 of reminder_state.h), moved to
 // `sending` and committed (I3) before any request leaves. Outcomes are
-// written back in one transaction per half window (at most 64; group commit), so a slow
-// recipient never holds up the rest and a burst costs few fsyncs. At most
-// reminders.batch_size are claimed and unanswered at once; once half are
-// answered and written, their room is claimed while the rest are answered
-// (may_claim()).
+// written back in one transaction per half window (at most 64; group
+// commit), so a slow recipient never holds up the rest and a burst costs few
+// fsyncs. At most reminders.batch_size are claimed and unanswered at once;
+// once half are answered and written, their room is claimed while the rest
+// are answered (may_claim()).
 //
 // Those commits leave their fdatasync to `confirm` (store::WalWorker, off
 // the loop), so that the loop answers the control socket meanwhile instead

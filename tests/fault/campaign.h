@@ -15,7 +15,7 @@
 namespace paminna::fault {
 
 [[noreturn]] inline void broken(const std::string& what) {
-  (void)std::fprintf(stderr, "INVARIANT BROKEN: %s\n", what.c_str());
+  std::fprintf(stderr, "INVARIANT BROKEN: %s\n", what.c_str());
   std::exit(1);
 }
 
@@ -36,7 +36,7 @@ inline std::string form_field(const std::string& body, const std::string& name) 
 // A visit's local time for booking.add: `month` (November unless said) 2026, `minute` minutes after `hour`:00.
 inline std::string visit(int day, int hour, int minute, int month = 11) {
   char text[32];
-  (void)std::snprintf(text, sizeof text, "2026-%02d-%02d %02d:%02d", month, day, hour + minute / 60, minute % 60);
+  std::snprintf(text, sizeof text, "2026-%02d-%02d %02d:%02d", month, day, hour + minute / 60, minute % 60);
   return text;
 }
 

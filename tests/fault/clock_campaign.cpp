@@ -89,8 +89,8 @@ int main(int argc, char** argv) {
   if (clients < 2 || clients > 180) {
     broken("--clients 2-180 (visits a minute apart within three hours)");
   }
-  (void)std::signal(SIGPIPE, SIG_IGN);
-  (void)std::printf("clock_campaign clients=%d\n", clients);
+  std::signal(SIGPIPE, SIG_IGN);
+  std::printf("clock_campaign clients=%d\n", clients);
 
   test::MockHttpServer gateway;
   gateway.set_handler([n = 0](const test::RecordedRequest&) mutable {
@@ -188,7 +188,7 @@ int main(int argc, char** argv) {
   if (scalar(daemon.database(), "PRAGMA integrity_check") != 1) {
     broken("integrity_check failed");
   }
-  (void)std::printf("clock_campaign OK: clients=%d requests=%zu expired=%zu steps=9\n", clients,
-                    gateway.request_count(), half);
+  std::printf("clock_campaign OK: clients=%d requests=%zu expired=%zu steps=9\n", clients, gateway.request_count(),
+              half);
   return 0;
 }

@@ -133,8 +133,8 @@ int main(int argc, char** argv) {
   if (clients < 1 || clients >= 600 || rounds < 1 || rounds > 5) {
     broken("--clients 1-599 (visits a minute apart from 10:00) and --rounds 1-5 (a day each, to 30 November)");
   }
-  (void)::signal(SIGPIPE, SIG_IGN);
-  (void)std::printf("disk_campaign clients=%d rounds=%d\n", clients, rounds);
+  ::signal(SIGPIPE, SIG_IGN);
+  std::printf("disk_campaign clients=%d rounds=%d\n", clients, rounds);
 
   Gateway gateway;
   test::DaemonProcess daemon(test::with_config(""));
@@ -178,7 +178,7 @@ int main(int argc, char** argv) {
                   "booking.add " + ref);
     ++reminders;
   }
-  (void)std::printf("1. locked control plane: %d refusals, then %d clients added\n", clients, clients);
+  std::printf("1. locked control plane: %d refusals, then %d clients added\n", clients, clients);
 
   // 2. Locked when the reminders fall due: nothing leaves, the claim is tried again.
   holder.lock();
@@ -212,8 +212,8 @@ int main(int argc, char** argv) {
   if (sent(daemon) != reminders) {
     broken(std::to_string(sent(daemon)) + " of " + std::to_string(reminders) + " reminders sent after the lock");
   }
-  (void)std::printf("2-3. locked claim and write-back: %zu requests for %ld reminders\n",
-                    gateway.server().request_count(), reminders);
+  std::printf("2-3. locked claim and write-back: %zu requests for %ld reminders\n", gateway.server().request_count(),
+              reminders);
 
   // 4. Every write fails (RLIMIT_FSIZE 0: no byte may be written to any file),
   //    several rounds, with reminders falling due meanwhile.
@@ -269,7 +269,7 @@ int main(int argc, char** argv) {
       broken("round " + std::to_string(round) + ": " + std::to_string(sent(daemon)) + " of " +
              std::to_string(reminders) + " reminders sent once the disk is back");
     }
-    (void)std::printf("4.%d failing disk: %d refusals, %ld reminders sent in all\n", round, clients, reminders);
+    std::printf("4.%d failing disk: %d refusals, %ld reminders sent in all\n", round, clients, reminders);
   }
 
   // Every reminder exactly once: each names its own visit, so texts are distinct.
@@ -368,10 +368,10 @@ int main(int argc, char** argv) {
            std::to_string(count_in_log(daemon, "REMINDER_RECOVERED")) + " recovered, " +
            std::to_string(gateway.server().request_count() - requests_before_stop) + " requests");
   }
-  (void)std::printf("6. stopped while locked: %ld outcomes named unwritten, %d resent as possible duplicates\n",
-                    unwritten, late);
+  std::printf("6. stopped while locked: %ld outcomes named unwritten, %d resent as possible duplicates\n", unwritten,
+              late);
   daemon.stop();
-  (void)std::printf("disk_campaign OK: clients=%zu reminders=%ld requests=%zu store_errors=%ld\n", acknowledged.size(),
-                    reminders, gateway.server().request_count(), count_in_log(daemon, "STORE_ERROR"));
+  std::printf("disk_campaign OK: clients=%zu reminders=%ld requests=%zu store_errors=%ld\n", acknowledged.size(),
+              reminders, gateway.server().request_count(), count_in_log(daemon, "STORE_ERROR"));
   return 0;
 }

@@ -89,8 +89,8 @@ int main(int argc, char** argv) {
       seed = static_cast<unsigned>(std::atol(argv[i + 1]));
     }
   }
-  (void)::signal(SIGPIPE, SIG_IGN);
-  (void)std::printf("gateway_campaign reminders=%ld soon=%ld seed=%u\n", count, soon, seed);
+  ::signal(SIGPIPE, SIG_IGN);
+  std::printf("gateway_campaign reminders=%ld soon=%ld seed=%u\n", count, soon, seed);
 
   // The daemon's fake time, set by this campaign before each advance; between
   // advances it stands still, so a request's arrival time is known exactly.
@@ -189,7 +189,7 @@ int main(int argc, char** argv) {
     step(60s);
   }
   const auto by_state = daemon.result("status")["reminders"]["by_state"];
-  (void)std::printf("states: %s\n", by_state.dump().c_str());
+  std::printf("states: %s\n", by_state.dump().c_str());
 
   if (open_count() != 0) {
     broken("reminders still open a day later: " + by_state.dump());
@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
     broken(std::to_string(extra) + " duplicates accepted but only " + std::to_string(possible) +
            " counted as possible");
   }
-  (void)std::printf(
+  std::printf(
       "gateway_campaign OK: requests=%zu distinct_accepted=%ld sent=%ld failed_or_expired=%ld held=%ld duplicates=%ld "
       "possible_duplicates=%ld\n",
       gateway.request_count(), distinct_accepted, sent, expired, held, extra, possible);

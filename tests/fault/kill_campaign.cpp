@@ -98,7 +98,7 @@ class Booker {
           const auto day = 1 + (slot / 96) % 28;
           const auto minute = 8 * 60 + (slot % 96) * 5;
           char at[32];
-          (void)std::snprintf(at, sizeof at, "2026-12-%02ld %02ld:%02ld", day, minute / 60, minute % 60);
+          std::snprintf(at, sizeof at, "2026-12-%02ld %02ld:%02ld", day, minute / 60, minute % 60);
           const nlohmann::json request{{"jsonrpc", "2.0"},
                                        {"id", slot},
                                        {"method", "booking.add"},
@@ -150,8 +150,8 @@ int main(int argc, char** argv) {
       seed = static_cast<unsigned>(std::atol(argv[i + 1]));
     }
   }
-  (void)::signal(SIGPIPE, SIG_IGN);
-  (void)std::printf("kill_campaign kills=%ld reminders=%ld seed=%u\n", kills, count, seed);
+  ::signal(SIGPIPE, SIG_IGN);
+  std::printf("kill_campaign kills=%ld reminders=%ld seed=%u\n", kills, count, seed);
   std::mt19937 random(seed);
 
   test::MockHttpServer gateway;
@@ -199,8 +199,8 @@ int main(int argc, char** argv) {
       daemon.set_fake_clock(fake_time(clock_offset));
       daemon.start();
       daemon.advance(1s);
-      (void)std::printf("kill %ld: sent so far %zu, bookings acknowledged %zu\n", k, gateway.request_count(),
-                        acknowledged.size());
+      std::printf("kill %ld: sent so far %zu, bookings acknowledged %zu\n", k, gateway.request_count(),
+                  acknowledged.size());
     }
   }
 
@@ -232,7 +232,7 @@ int main(int argc, char** argv) {
   if (scalar(daemon.database(), "PRAGMA integrity_check") != 1) {
     broken("integrity_check failed at the end");
   }
-  (void)std::printf("kill_campaign OK: kills=%ld reminders=%ld requests=%zu duplicates=%ld possible_duplicates=%ld\n",
-                    kills, count, gateway.request_count(), duplicates, possible);
+  std::printf("kill_campaign OK: kills=%ld reminders=%ld requests=%zu duplicates=%ld possible_duplicates=%ld\n", kills,
+              count, gateway.request_count(), duplicates, possible);
   return 0;
 }

@@ -39,7 +39,7 @@ int connect_raw(const std::filesystem::path& path) {
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   sockaddr_un address{};
   address.sun_family = AF_UNIX;
-  (void)std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+  std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
   if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
     ::close(fd);
     return -1;
@@ -100,8 +100,8 @@ int main(int argc, char** argv) {
       seed = static_cast<unsigned>(std::atol(argv[i + 1]));
     }
   }
-  (void)::signal(SIGPIPE, SIG_IGN);
-  (void)std::printf("socket_campaign idle=%ld bound_ms=%.0f seed=%u\n", idle, bound_ms, seed);
+  ::signal(SIGPIPE, SIG_IGN);
+  std::printf("socket_campaign idle=%ld bound_ms=%.0f seed=%u\n", idle, bound_ms, seed);
   std::mt19937 random(seed);
   test::DaemonProcess daemon(test::with_config("[log]\nlevel = \"warn\"\n"));
   daemon.start();
@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
       ++probes;
       if (ms < 0 || ms > bound_ms) {
         ++failures;
-        (void)std::fprintf(stderr, "probe %ld: %s\n", probes.load(), ms < 0 ? "no answer" : std::to_string(ms).c_str());
+        std::fprintf(stderr, "probe %ld: %s\n", probes.load(), ms < 0 ? "no answer" : std::to_string(ms).c_str());
       }
       worst = std::max(worst.load(), ms);
       std::this_thread::sleep_for(20ms);
@@ -125,9 +125,9 @@ int main(int argc, char** argv) {
 
   std::vector<int> held;
   const auto phase = [&](const char* name) {
-    (void)std::printf("phase %-12s probes=%ld worst_ms=%.1f rss_kib=%ld failures=%ld\n", name, probes.load(),
-                      worst.load(), resident_kib(daemon.pid()), failures.load());
-    (void)std::fflush(stdout);
+    std::printf("phase %-12s probes=%ld worst_ms=%.1f rss_kib=%ld failures=%ld\n", name, probes.load(), worst.load(),
+                resident_kib(daemon.pid()), failures.load());
+    std::fflush(stdout);
     if (!daemon.running()) {
       broken(std::string("the daemon died during ") + name);
     }
@@ -229,6 +229,6 @@ int main(int argc, char** argv) {
   if (daemon.stop() != 0) {
     broken("the daemon did not stop cleanly");
   }
-  (void)std::printf("socket_campaign OK: probes=%ld worst_ms=%.1f\n", probes.load(), worst.load());
+  std::printf("socket_campaign OK: probes=%ld worst_ms=%.1f\n", probes.load(), worst.load());
   return 0;
 }

@@ -16,17 +16,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)paminna::voicemail::is_message_file_name(text.substr(0, 16));
   if (!message) {
     if (message.error().empty()) {
-      (void)std::fprintf(stderr, "empty error\n");
+      std::fprintf(stderr, "empty error\n");
       std::abort();
     }
     return 0;
   }
   if (message->msg_id.empty() || message->msg_id.size() > 64 || message->origtime.time_since_epoch().count() <= 0) {
-    (void)std::fprintf(stderr, "accepted a message without a valid msg_id or origtime\n");
+    std::fprintf(stderr, "accepted a message without a valid msg_id or origtime\n");
     std::abort();
   }
   if (message->number && message->number->empty()) {
-    (void)std::fprintf(stderr, "an empty number instead of a withheld one\n");
+    std::fprintf(stderr, "an empty number instead of a withheld one\n");
     std::abort();
   }
   return 0;

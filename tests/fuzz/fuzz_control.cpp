@@ -35,7 +35,7 @@ using paminna::control::RpcError;
 constexpr std::size_t kMaxLine = 4096;
 
 [[noreturn]] void fail(const char* what, std::string_view detail) {
-  (void)std::fprintf(stderr, "fuzz_control: %s: %.*s\n", what, static_cast<int>(detail.size()), detail.data());
+  std::fprintf(stderr, "fuzz_control: %s: %.*s\n", what, static_cast<int>(detail.size()), detail.data());
   std::abort();
 }
 

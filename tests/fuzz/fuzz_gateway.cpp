@@ -40,7 +40,7 @@ constexpr Instant kNow = Instant{std::chrono::sys_days{std::chrono::year{2024} /
 constexpr std::size_t kMaxReason = 400;  // clean_reason cuts at ~200 bytes, plus our own words
 
 [[noreturn]] void fail(const char* what, std::string_view text) {
-  (void)std::fprintf(stderr, "fuzz_gateway: %s: %.*s\n", what, static_cast<int>(text.size()), text.data());
+  std::fprintf(stderr, "fuzz_gateway: %s: %.*s\n", what, static_cast<int>(text.size()), text.data());
   std::abort();
 }
 

@@ -23,7 +23,7 @@ namespace {
 using paminna::Language;
 
 [[noreturn]] void fail(const char* what, std::string_view text) {
-  (void)std::fprintf(stderr, "fuzz_templates: %s: %.*s\n", what, static_cast<int>(text.size()), text.data());
+  std::fprintf(stderr, "fuzz_templates: %s: %.*s\n", what, static_cast<int>(text.size()), text.data());
   std::abort();
 }
 
